@@ -1,0 +1,1 @@
+"""Counter-trafficking assistant: the code that is not Rasa glue."""
