@@ -1,0 +1,1 @@
+"""Custom actions: thin glue that reads the tracker, calls bot/, and answers."""

@@ -1,0 +1,152 @@
+"""Rule-based NLU components plugged into Rasa's pipeline (config.yml).
+
+They run inside the Rasa server, not the action server, on purpose: language, country and danger must be known
+even when the action server is down, because the emergency replies depend on them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_CONFIDENCE,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+logger = logging.getLogger(__name__)
+
+DANGER_INTENT = "report_danger"
+# Replies a question about a job offer must not be hijacked by the backstop when the classifier is sure of it:
+# the job-offer check itself gives the emergency contacts when a red flag is about the person's present.
+INTENT_RANKING = "intent_ranking"
+
+
+def _entity(name: str, value: str, start: int, end: int, extractor: str) -> dict[str, Any]:
+    return {
+        ENTITY_ATTRIBUTE_TYPE: name,
+        ENTITY_ATTRIBUTE_VALUE: value,
+        ENTITY_ATTRIBUTE_START: start,
+        ENTITY_ATTRIBUTE_END: end,
+        ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
+        EXTRACTOR: extractor,
+    }
+
+
+def _text(message: Message) -> str:
+    text = message.get(TEXT)
+    return text if isinstance(text, str) else ""
+
+
+class _RuleComponent(GraphComponent):
+    """Shared plumbing: no training, nothing persisted, work done in `process`."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            try:
+                self.process_one(message)
+            except Exception:  # a rule component must never take the whole reply down
+                logger.exception("%s failed on a message", type(self).__name__)
+        return messages
+
+    def process_one(self, message: Message) -> None:
+        raise NotImplementedError
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class LanguageExtractor(_RuleComponent):
+    """Adds a `language` entity when the message settles the language; the slot keeps it otherwise."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        from bot.language import LanguageDetector
+
+        self.detector = LanguageDetector.from_file()
+
+    def process_one(self, message: Message) -> None:
+        text = _text(message)
+        code = self.detector.requested(text) or self.detector.detect(text)
+        if code:
+            entities = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != "language"]
+            entities.append(_entity("language", code, 0, len(text), type(self).__name__))
+            message.set(ENTITIES, entities, add_to_output=True)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class CountryExtractor(_RuleComponent):
+    """Adds a `country` entity (ISO 3166 code) from names, demonyms and short forms, in English and Spanish."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        from bot.nlp.countries import CountryFinder
+
+        self.finder = CountryFinder.from_file()
+
+    def process_one(self, message: Message) -> None:
+        text = _text(message)
+        matches = self.finder.find(text)
+        if not matches:
+            return
+        # The last country named is usually where the person is now ("I'm from Honduras, now in Mexico").
+        match = matches[-1]
+        entities = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != "country"]
+        entities.append(_entity("country", match.code, match.start_char, match.end_char, type(self).__name__))
+        message.set(ENTITIES, entities, add_to_output=True)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class DangerBackstop(_RuleComponent):
+    """Second safety layer: phrase patterns that force the danger intent when the classifier missed it.
+
+    It sits after the classifiers and before the FallbackClassifier, so a matched message can never fall into
+    "sorry, I didn't understand".
+    """
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__(config)
+        from bot.safety.danger import DangerDetector
+
+        self.detector = DangerDetector.from_file()
+
+    def process_one(self, message: Message) -> None:
+        intent = message.get(INTENT) or {}
+        if intent.get(INTENT_NAME_KEY) == DANGER_INTENT:
+            return
+        if self.detector.detect(_text(message)) is None:
+            return
+        ranking = [r for r in message.get(INTENT_RANKING) or [] if r.get(INTENT_NAME_KEY) != DANGER_INTENT]
+        forced = {INTENT_NAME_KEY: DANGER_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+        message.set(INTENT, forced, add_to_output=True)
+        message.set(INTENT_RANKING, [forced, *ranking], add_to_output=True)
+        logger.debug("danger backstop overrode the classifier")
