@@ -1,0 +1,34 @@
+"""`python -m bot.eval` (make eval): every evaluation, one after the other, with their figures."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from bot.eval.nlu import DEFAULT_MODEL
+
+EVALUATIONS = [
+    ("Intent accuracy per language", "bot.eval.nlu", True),
+    ("Danger detection (backstop + full model)", "bot.eval.safety", True),
+    ("Job-offer red flags", "bot.eval.job_offer", False),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("what", nargs="?", default="all")
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    args = parser.parse_args(argv)
+    status = 0
+    for title, module, takes_model in EVALUATIONS:
+        print(f"\n=== {title}")
+        entry = importlib.import_module(module).main
+        code = entry(["--model", str(args.model)] if takes_model else [])
+        status = status or int(code or 0)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""Intent accuracy per language on examples held out from training (tests/eval/*_<lang>.yml).
+
+Run `make eval` (or `python -m bot.eval.nlu --model models/assistant.tar.gz`). The FAQ examples are scored twice:
+the intent (`faq`) and the card the response selector picks (`faq/<card id>`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.paths import REPO_ROOT
+
+EVAL_DIR = REPO_ROOT / "tests" / "eval"
+DEFAULT_MODEL = REPO_ROOT / "models" / "assistant.tar.gz"
+TARGET = 0.95
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    intent: str  # full name, e.g. "greet" or "faq/what_is_trafficking"
+    language: str
+
+
+def load_examples(directory: Path = EVAL_DIR) -> list[Example]:
+    """Every example of tests/eval/<name>_<lang>.yml, in Rasa's NLU format."""
+    examples = []
+    for path in sorted(directory.glob("*_*.yml")):
+        language = path.stem.rsplit("_", 1)[1]
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in raw.get("nlu") or []:
+            for line in str(block.get("examples") or "").splitlines():
+                text = re.sub(r"^\s*-\s?", "", line).strip()
+                if text:
+                    examples.append(Example(text, str(block["intent"]), language))
+    return examples
+
+
+def predicted_intent(parse: dict) -> str:
+    """The full predicted intent, including the card the response selector chose for retrieval intents."""
+    intent = (parse.get("intent") or {}).get("name") or ""
+    selector = (parse.get("response_selector") or {}).get(intent)
+    if selector:
+        key = (selector.get("response") or {}).get("intent_response_key")
+        if key:
+            return key
+    return intent
+
+
+async def _parse_all(model: Path, texts: list[str]) -> list[dict]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    return [await agent.parse_message(text) for text in texts]
+
+
+def evaluate(model: Path = DEFAULT_MODEL, directory: Path = EVAL_DIR) -> dict[str, dict[str, float]]:
+    examples = load_examples(directory)
+    parses = asyncio.run(_parse_all(model, [e.text for e in examples]))
+    totals: Counter[str] = Counter()
+    intent_ok: Counter[str] = Counter()
+    full_ok: Counter[str] = Counter()
+    errors: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for example, parse in zip(examples, parses):
+        predicted = predicted_intent(parse)
+        totals[example.language] += 1
+        if predicted.split("/")[0] == example.intent.split("/")[0]:
+            intent_ok[example.language] += 1
+        if predicted == example.intent:
+            full_ok[example.language] += 1
+        else:
+            errors[example.language].append((example.text, example.intent, predicted))
+    report = {
+        language: {
+            "examples": totals[language],
+            "intent_accuracy": intent_ok[language] / totals[language],
+            "intent_and_card_accuracy": full_ok[language] / totals[language],
+        }
+        for language in sorted(totals)
+    }
+    report["_errors"] = errors  # type: ignore[assignment]
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--show-errors", action="store_true")
+    args = parser.parse_args(argv)
+    report = evaluate(args.model)
+    errors = report.pop("_errors")
+    ok = True
+    print(f"Intent accuracy on held-out examples ({EVAL_DIR.relative_to(REPO_ROOT)}), target >= {TARGET:.0%}:")
+    for language, figures in report.items():
+        passed = figures["intent_accuracy"] >= TARGET
+        ok &= passed
+        print(
+            f"  {language}: intent {figures['intent_accuracy']:.1%}  intent+card {figures['intent_and_card_accuracy']:.1%}"
+            f"  ({figures['examples']} examples) {'OK' if passed else 'BELOW TARGET'}"
+        )
+    if args.show_errors:
+        for language, items in errors.items():
+            for text, expected, predicted in items:
+                print(f"  [{language}] {text!r}: expected {expected}, got {predicted}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
