@@ -121,6 +121,10 @@ def build(out_dir: Path | None = None) -> list[Path]:
         "conversation.yml": {"version": "3.1", "responses": conversation},
         "content.yml": {"version": "3.1", "responses": card_responses(cards, labels, config)},
     }
+    from bot.job_offer_form import RED_FLAGS_FILE, form_domain
+
+    if RED_FLAGS_FILE.exists():
+        files["job_offer.yml"] = form_domain(labels["answer_buttons"], config.codes, config.default)
     written = []
     for name, payload in files.items():
         path = out_dir / name
