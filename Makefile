@@ -19,7 +19,7 @@ PY310 ?= $(shell for c in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/version
 CONTENT_FILES := $(shell find data -type f -name '*.yml' -not -path 'data/nlu/*' -not -path 'data/stories/*' -not -path 'data/rules/*' 2>/dev/null)
 TRAIN_FILES   := $(shell find $(TRAIN_DATA) $(DOMAIN) -type f -name '*.yml' -not -path '$(GEN)/*' 2>/dev/null) config.yml
 
-.PHONY: help setup generate train run test test-py test-conversations validate eval lint bench clean postgres-test
+.PHONY: help setup generate train run widget test test-py test-conversations browser-deps validate eval lint bench clean postgres-test
 
 help:
 	@echo "make run    set everything up, train if needed, start the assistant"
@@ -57,14 +57,20 @@ train: $(MODEL)
 validate: $(GEN)/.stamp
 	$(RASA) data validate --fail-on-warnings --domain $(DOMAIN) --data $(TRAIN_DATA) --config config.yml
 
-run: $(MODEL)
+run: $(MODEL) widget
 	@bash scripts/run.sh
+
+# The widget's socket.io client comes from the npm registry at build time, never from a CDN at run time.
+widget: $(STAMP)
+	@if [ -x widget/build.sh ]; then bash widget/build.sh; fi
 
 test-conversations: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors --out results/core
-	$(PY) -m bot.eval.conversations --model $(MODEL) --stories tests/conversations
 
-test-py: $(MODEL)
+browser-deps: $(STAMP)
+	@bash scripts/ensure-chromium.sh
+
+test-py: $(MODEL) widget browser-deps
 	$(PY) -m pytest -q
 
 test: validate $(MODEL) test-conversations test-py
@@ -73,10 +79,13 @@ eval: $(MODEL)
 	$(PY) -m bot.eval all --model $(MODEL)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check bot actions tests bench scripts
+	$(VENV)/bin/ruff check bot actions tests bench
 
 bench: $(MODEL)
 	$(PY) -m bench
+
+postgres-test: $(STAMP)
+	bash scripts/postgres-test.sh
 
 clean:
 	rm -rf models results $(GEN) build

@@ -17,7 +17,7 @@ from bot.paths import DATA_DIR
 
 REFERRALS_DIR = DATA_DIR / "referrals"
 COUNTRIES_FILE = DATA_DIR / "countries.yml"
-CALLABLE = ("phone", "sms", "whatsapp", "tty")
+CALLABLE = ("phone", "sms", "whatsapp")
 
 
 def _load_seed_files(directory: Path) -> dict[str, dict[str, Any]]:

@@ -1,0 +1,91 @@
+"""The bot's responses are generated from data: every card and response exists in every language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.content import load_cards
+from bot.domain_builder import build
+from bot.language import LanguageConfig
+from bot.paths import REPO_ROOT
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    out = tmp_path_factory.mktemp("generated")
+    responses: dict[str, list[dict]] = {}
+    for path in build(out):
+        responses.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {})
+    return responses
+
+
+def languages_of(variations: list[dict]) -> set[str]:
+    return {c["value"] for v in variations for c in v.get("condition", []) if c["name"] == "language"}
+
+
+def test_every_card_becomes_a_response_in_every_language_with_source_and_date(generated) -> None:
+    config = LanguageConfig.load()
+    cards = load_cards()
+    assert len(cards) >= 20
+    for card in cards:
+        variations = generated[card.response_name]
+        assert languages_of(variations) == set(config.codes), card.id
+        for variation in variations:
+            assert card.source in variation["text"].replace("\n", " ") or card.source[:40] in variation["text"]
+            assert card.reviewed_on.isoformat() in variation["text"]
+
+
+def test_every_response_has_every_language(generated) -> None:
+    codes = set(LanguageConfig.load().codes)
+    for name, variations in generated.items():
+        assert languages_of(variations) == codes, name
+
+
+def test_domain_yml_holds_no_bot_text() -> None:
+    domain = yaml.safe_load((REPO_ROOT / "domain" / "domain.yml").read_text(encoding="utf-8"))
+    assert "responses" not in domain
+
+
+def test_every_response_the_conversation_uses_exists(generated) -> None:
+    """Rules, stories and actions name responses; a typo there would make the bot silent."""
+    used: set[str] = set()
+    for path in (REPO_ROOT / "data").glob("*/*.yml"):
+        if path.parent.name not in {"rules", "stories"}:
+            continue
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", []) + (
+            yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        ).get("stories", []):
+            used |= {s["action"] for s in item.get("steps", []) if str(s.get("action", "")).startswith("utter_")}
+    for path in (REPO_ROOT / "actions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        used |= {part.split('"')[0] for part in text.split('response="')[1:]}
+    missing = {name for name in used if name not in generated and name != "utter_faq"}
+    assert not missing
+
+
+def test_emergency_reply_exists_for_every_seeded_country_in_every_language(generated) -> None:
+    variations = generated["utter_emergency_contacts"]
+    seeded = {
+        yaml.safe_load(p.read_text(encoding="utf-8"))["country"]
+        for p in Path(REPO_ROOT / "data" / "referrals").glob("[!_]*.yml")
+    }
+    for code in LanguageConfig.load().codes:
+        for country in seeded - {"INT"}:
+            match = [
+                v
+                for v in variations
+                if {"name": "language", "value": code, "type": "slot"} in v.get("condition", [])
+                and {"name": "country", "value": country, "type": "slot"} in v.get("condition", [])
+            ]
+            assert len(match) == 1, (code, country)
+            assert any(ch.isdigit() for ch in match[0]["text"])
+        generic = [
+            v
+            for v in variations
+            if {"name": "language", "value": code, "type": "slot"} in v.get("condition", [])
+            and {"name": "country", "value": None, "type": "slot"} in v.get("condition", [])
+        ]
+        assert len(generic) == 1 and "911" in generic[0]["text"]
