@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -260,3 +261,14 @@ async def test_command_menu_is_set_in_every_language(bot_api: FakeBotAPI):
     assert set(menus) >= {None, "en", "es"}
     assert [c["command"] for c in menus["es"]] == ["start", "help", "language", "forget"]
     assert menus["es"][3]["description"] == TEXTS.get("es", "commands", "forget")
+
+
+async def test_message_text_is_not_logged_above_debug(bot_api: FakeBotAPI, caplog):
+    words = "my employer locked me in the house"
+    with caplog.at_level(logging.DEBUG):
+        bot_api.text(518, words)
+        bot_api.message(518, location={"latitude": 14.6, "longitude": -90.5})
+        await bot_api.wait_for_messages(518, 2)
+    loud = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert any(r.name.startswith("bot.channels.telegram") and r.levelno == logging.INFO for r in caplog.records)
+    assert not any(words in line or "14.6" in line or "518" in line for line in loud)
