@@ -1,0 +1,39 @@
+"""The test conversations cover every answer card in every language (the fallback and out-of-scope too)."""
+
+from __future__ import annotations
+
+import yaml
+
+from bot.content import load_cards
+from bot.language import LanguageConfig
+from bot.paths import REPO_ROOT
+
+CONVERSATIONS = REPO_ROOT / "tests" / "conversations"
+
+
+def stories() -> list[dict]:
+    found = []
+    for path in sorted(CONVERSATIONS.glob("*.yml")):
+        found += (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("stories") or []
+    return found
+
+
+def test_every_card_is_asked_in_every_language() -> None:
+    asked = {
+        (step["intent"], story["story"].rsplit("(", 1)[-1].rstrip(")"))
+        for story in stories()
+        for step in story["steps"]
+        if "intent" in step and "user" in step
+    }
+    missing = [
+        (card.id, code)
+        for card in load_cards()
+        for code in LanguageConfig.load().codes
+        if (card.intent_name, code) not in asked
+    ]
+    assert not missing
+
+
+def test_fallback_and_out_of_scope_are_covered() -> None:
+    actions = {step.get("action") for story in stories() for step in story["steps"]}
+    assert {"utter_ask_rephrase", "utter_fallback_handoff", "utter_out_of_scope", "utter_smuggling_risks"} <= actions
