@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -14,6 +16,7 @@ import pytest
 from telegram_fakes import FakeRasa
 
 from bot.channels.telegram.config import ConfigError, Settings
+from bot.channels.telegram.gateway import sender_id
 from bot.channels.telegram.rasa_client import RasaClient, RasaUnavailable
 from bot.channels.telegram.texts import DEFAULT_TEXTS_PATH, REQUIRED_KEYS, Texts
 
@@ -145,3 +148,28 @@ async def test_rasa_client_does_not_log_message_text_above_debug(caplog):
     finally:
         await client.aclose()
         await rasa.stop()
+
+
+async def test_module_runs_from_the_environment_and_stops_on_sigterm(bot_api, rasa):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "RASA_", "BOT_ENV"))},
+        "TELEGRAM_BOT_TOKEN": bot_api.token,
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{bot_api.port}",
+        "RASA_URL": rasa.url,
+        "TELEGRAM_SENDER_KEY": KEY,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.channels.telegram", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        bot_api.text(701, "/start", language_code="es")
+        await bot_api.wait_for_messages(701, timeout=30)
+        assert rasa.messages() == ['/greet{"language":"es"}']
+        assert rasa.received[0]["sender"] == sender_id(KEY.encode(), 701)  # the key came from the environment
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=15)
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert bot_api.token not in stderr.decode()  # the token never reaches the logs

@@ -237,12 +237,12 @@ async def test_buttons_without_text_and_empty_answers_are_never_silent(bot_api: 
 
 
 async def test_a_slow_answer_for_one_person_does_not_hold_up_another(bot_api: FakeBotAPI, rasa: FakeRasa):
-    rasa.delays["slow question"] = 1.0
+    rasa.delays["slow question"] = RASA_TIMEOUT - 0.3
     bot_api.text(515, "slow question")
     await wait_until(lambda: rasa.received, what="the slow question at Rasa")
     bot_api.text(516, "quick question")
 
-    await bot_api.wait_for_messages(516, timeout=0.9)
+    await bot_api.wait_for_messages(516, timeout=RASA_TIMEOUT - 0.4)
     assert bot_api.sent_to(515) == []
     await bot_api.wait_for_messages(515)
 

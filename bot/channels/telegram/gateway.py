@@ -172,7 +172,7 @@ class Gateway:
                 async with self.typing(chat):
                     replies = await self.rasa.send(sender, message)
             except RasaUnavailable:
-                logger.warning("Rasa unavailable; sent the apology to sender %s", sender[:8])
+                logger.warning("Rasa unavailable; sending the apology to sender %s", sender[:8])
                 await chat.send_message(self.texts.get(self.language(update), "rasa_unavailable"))
                 return
             logger.info("relayed a message for sender %s: %d replies", sender[:8], len(replies))
