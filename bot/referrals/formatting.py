@@ -15,8 +15,15 @@ from bot.referrals.query import OrganisationView
 from bot.referrals.seeds import ContactSeed
 from bot.referrals.vocab import NUMBER_KINDS
 
-CONTACT_LABEL = {"phone": "call", "sms": "sms", "whatsapp": "whatsapp", "web": "web", "email": "email",
-                 "app": "app", "tty": "tty"}
+CONTACT_LABEL = {
+    "phone": "call",
+    "sms": "sms",
+    "whatsapp": "whatsapp",
+    "web": "web",
+    "email": "email",
+    "app": "app",
+    "tty": "tty",
+}
 FALLBACK_LANGUAGE = "en"
 
 

@@ -13,8 +13,19 @@ from bot.referrals.seeds import DEFAULT_SEED_DIR
 
 DEFAULT_LABELS_FILE = DEFAULT_SEED_DIR / "_labels.yml"
 REQUIRED_KEYS = (
-    "call", "sms", "whatsapp", "web", "email", "app", "tty",
-    "hours", "open_24_7", "free", "not_free", "international", "verified",
+    "call",
+    "sms",
+    "whatsapp",
+    "web",
+    "email",
+    "app",
+    "tty",
+    "hours",
+    "open_24_7",
+    "free",
+    "not_free",
+    "international",
+    "verified",
 )
 
 

@@ -116,9 +116,7 @@ def sync(session: Session, seeds: list[CountrySeed]) -> LoadReport:
     report = LoadReport()
     wanted_countries = {seed.country: seed for seed in seeds}
     wanted: dict[str, tuple[str, int, OrganisationSeed]] = {
-        org.id: (seed.country, position, org)
-        for seed in seeds
-        for position, org in enumerate(seed.organisations)
+        org.id: (seed.country, position, org) for seed in seeds for position, org in enumerate(seed.organisations)
     }
     countries = {c.code: c for c in session.execute(select(Country).options(selectinload(Country.names))).scalars()}
     existing = {

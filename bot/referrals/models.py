@@ -65,9 +65,7 @@ class Organisation(Base):
     __tablename__ = "organisations"
 
     id = Column(String(80), primary_key=True)
-    country_code = Column(
-        String(3), ForeignKey("countries.code", ondelete="CASCADE"), nullable=False, index=True
-    )
+    country_code = Column(String(3), ForeignKey("countries.code", ondelete="CASCADE"), nullable=False, index=True)
     position = Column(Integer, nullable=False)  # order in the seed file: maintainers rank entries by hand
     name = Column(String(300), nullable=False)
     hours = Column(String(300), nullable=True)
@@ -94,9 +92,7 @@ class Organisation(Base):
     contacts = relationship(
         "ContactPoint", cascade="all, delete-orphan", passive_deletes=True, order_by="ContactPoint.position"
     )
-    sources = relationship(
-        "Source", cascade="all, delete-orphan", passive_deletes=True, order_by="Source.position"
-    )
+    sources = relationship("Source", cascade="all, delete-orphan", passive_deletes=True, order_by="Source.position")
 
 
 class OrganisationDescription(Base):

@@ -137,8 +137,10 @@ class _FileChecker:
                 self.error((*where, language), f"{label} in {language!r} is empty")
                 ok = False
             elif "\n" in text.strip() or len(text) > MAX_DESCRIPTION:
-                self.error((*where, language), f"{label} in {language!r} must be one line of at most "
-                           f"{MAX_DESCRIPTION} characters")
+                self.error(
+                    (*where, language),
+                    f"{label} in {language!r} must be one line of at most {MAX_DESCRIPTION} characters",
+                )
                 ok = False
             else:
                 texts[language] = text.strip()
@@ -240,8 +242,9 @@ class _FileChecker:
                 continue
             kind, value = item["kind"], item["value"]
             if kind not in CONTACT_KINDS:
-                self.error((*here, "kind"), f"unknown contact kind {kind!r}; expected one of: "
-                           f"{', '.join(CONTACT_KINDS)}")
+                self.error(
+                    (*here, "kind"), f"unknown contact kind {kind!r}; expected one of: {', '.join(CONTACT_KINDS)}"
+                )
                 continue
             if not isinstance(value, str) or not value.strip():
                 self.error((*here, "value"), f"{kind} value must be a non-empty text in quotes, got {value!r}")
