@@ -107,7 +107,9 @@ def _kwargs_from_endpoints(path: str) -> dict:
     try:
         config = read_endpoint_config(path, "tracker_store")
     except RasaException as error:  # e.g. ${TRACKER_DB} not set in the environment
-        raise PurgeError(f"cannot read {path}: {error}") from error
+        raise PurgeError(
+            f"cannot read {path}: {error} Set them (scripts/run.sh shows the defaults) or pass --db-url."
+        ) from error
     if config is None:
         raise PurgeError(f"{path} has no tracker_store; conversations are only kept in memory")
     if config.type not in _SQL_TYPES:
