@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,26 @@ def test_database_refuses_unknown_needs_even_without_the_validator(engine: Engin
         connection.execute(
             text("INSERT INTO organisation_needs (organisation_id, need, position) VALUES ('hn-911', 'x', 9)")
         )
+
+
+def test_tests_run_on_the_backend_database_url_names(engine: Engine) -> None:
+    # scripts/postgres-test.sh relies on this: with a PostgreSQL DATABASE_URL the tests must really use it.
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith("postgresql") else "sqlite"
+    assert engine.dialect.name == expected
+
+
+def test_database_url_comes_from_argument_then_environment_then_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert db.database_url() == f"sqlite:///{db.REPO_ROOT / 'build' / 'referrals.sqlite'}"
+    target = tmp_path / "nested" / "folder" / "directory.sqlite"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{target}")
+    assert db.database_url("sqlite:///elsewhere.sqlite") == "sqlite:///elsewhere.sqlite"
+    engine = db.make_engine()
+    try:
+        db.upgrade(engine)
+    finally:
+        engine.dispose()
+    assert target.exists()  # the missing folders were created
