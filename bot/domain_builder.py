@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from bot.content import Card, load_cards
+from bot.content import RETRIEVAL_INTENT, Card, load_cards
 from bot.language import LanguageConfig
 from bot.paths import DATA_DIR, REPO_ROOT
 
@@ -119,7 +119,11 @@ def build(out_dir: Path | None = None) -> list[Path]:
     conversation.update(emergency_responses(labels, config))
     files = {
         "conversation.yml": {"version": "3.1", "responses": conversation},
-        "content.yml": {"version": "3.1", "responses": card_responses(cards, labels, config)},
+        "content.yml": {
+            "version": "3.1",
+            "intents": [RETRIEVAL_INTENT],
+            "responses": card_responses(cards, labels, config),
+        },
     }
     from bot.job_offer_form import RED_FLAGS_FILE, form_domain
 
