@@ -152,10 +152,18 @@ def seed_dir(tmp_path: Path) -> Path:
 
 
 def _postgres_url() -> str | None:
+    """DATABASE_URL if it names a PostgreSQL *test* database; tests drop its public schema, so never another one."""
     url = os.environ.get("DATABASE_URL")
-    if url and make_url(url).get_backend_name() == "postgresql":
-        return url
-    return None
+    if not url or make_url(url).get_backend_name() != "postgresql":
+        return None
+    name = make_url(url).database or ""
+    if "test" not in name:
+        pytest.fail(
+            f"DATABASE_URL points at PostgreSQL database {name!r}; the referral tests drop and recreate its "
+            "public schema, so they only run on a database whose name contains 'test' "
+            "(scripts/postgres-test.sh makes one). Unset DATABASE_URL to test on SQLite."
+        )
+    return url
 
 
 @pytest.fixture

@@ -190,3 +190,16 @@ def test_database_url_comes_from_argument_then_environment_then_default(
     finally:
         engine.dispose()
     assert target.exists()  # the missing folders were created
+
+
+def test_country_name_changes_are_loaded(engine: Engine, tmp_path: Path) -> None:
+    directory = write_seeds(tmp_path / "seeds", SAMPLES)
+    loader.import_dir(engine, directory, TODAY)
+    write_seeds(directory, {"us.yml": US.replace("es: Estados Unidos", "es: EE. UU.")})
+
+    report = loader.import_dir(engine, directory, TODAY)
+
+    assert not report.added and not report.updated and not report.removed
+    with db.session_factory(engine)() as session:
+        us = next(seed for seed in loader.read_seeds(session) if seed.country == "US")
+    assert us.name == {"en": "United States", "es": "EE. UU."}
