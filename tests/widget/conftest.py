@@ -80,9 +80,14 @@ def wait_http(url: str, timeout_s: float, proc: subprocess.Popen, log: Path) -> 
 
 
 def start(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start a server in its own process group (so stop() can end it and its children), output to log."""
     with log.open("wb") as out:
         return subprocess.Popen(
-            cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+            cmd,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
             start_new_session=True,
         )
 
@@ -112,30 +117,75 @@ def widget_build() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def rasa_env(workdir: Path, actions_port: int) -> dict[str, str]:
+    """What endpoints.yml reads from the environment: a throw-away SQLite tracker store and our action server."""
+    return {
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+        "TRACKER_DB_DIALECT": "sqlite",
+        "TRACKER_DB": str(workdir / "tracker.sqlite"),
+        "TRACKER_DB_HOST": "",
+        "TRACKER_DB_PORT": "",
+        "TRACKER_DB_USER": "",
+        "TRACKER_DB_PASSWORD": "",
+        "DATABASE_URL": f"sqlite:///{workdir / 'referrals.sqlite'}",
+    }
+
+
 @pytest.fixture(scope="session")
 def rasa_url(workdir: Path) -> Iterator[tuple[str, bool]]:
     port = free_port()
-    log = workdir / "rasa.log"
     if os.environ.get("WIDGET_TEST_FAKE_RASA") == "1":
+        log = workdir / "fake-rasa.log"
         proc = start([sys.executable, "-m", "tests.widget.fake_rasa", str(port)], log)
-        fake = True
-    else:
-        if not MODEL.exists():
-            pytest.skip(f"{MODEL.relative_to(ROOT)} is missing: train the assistant first (make train)")
-        credentials = workdir / "credentials.yml"
-        credentials.write_text(SOCKETIO_CREDENTIALS)
-        cmd = [str(ROOT / ".venv" / "bin" / "rasa"), "run", "--enable-api", "-m", str(MODEL),
-               "--credentials", str(credentials), "--port", str(port), "--interface", "127.0.0.1",
-               "--cors", "*"]
-        if (ROOT / "endpoints.yml").exists():
-            cmd += ["--endpoints", str(ROOT / "endpoints.yml")]
-        proc = start(cmd, log)
-        fake = False
+        try:
+            wait_http(f"http://127.0.0.1:{port}/status", 30, proc, log)
+            yield f"http://127.0.0.1:{port}", True
+        finally:
+            stop(proc)
+        return
+    if not MODEL.exists():
+        pytest.skip(f"{MODEL.relative_to(ROOT)} is missing: train the assistant first (make train)")
+    rasa_bin = str(ROOT / ".venv" / "bin" / "rasa")
+    actions_port = free_port()
+    env = rasa_env(workdir, actions_port)
+    # The referral directory the help actions read, in a throw-away database (as scripts/run.sh does).
+    subprocess.run(
+        [sys.executable, "-m", "bot", "referrals", "import"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    credentials = workdir / "credentials.yml"
+    credentials.write_text(SOCKETIO_CREDENTIALS)
+    cmd = [
+        rasa_bin,
+        "run",
+        "--enable-api",
+        "-m",
+        str(MODEL),
+        "--credentials",
+        str(credentials),
+        "--port",
+        str(port),
+        "--interface",
+        "127.0.0.1",
+        "--cors",
+        "*",
+    ]
+    if (ROOT / "endpoints.yml").exists():
+        cmd += ["--endpoints", str(ROOT / "endpoints.yml")]
+    actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
+    actions = start([rasa_bin, "run", "actions", "--port", str(actions_port), "--actions", "actions"], actions_log, env)
+    rasa = start(cmd, rasa_log, env)
     try:
-        wait_http(f"http://127.0.0.1:{port}/status", RASA_START_TIMEOUT_S, proc, log)
-        yield f"http://127.0.0.1:{port}", fake
+        wait_http(f"http://127.0.0.1:{actions_port}/health", RASA_START_TIMEOUT_S, actions, actions_log)
+        wait_http(f"http://127.0.0.1:{port}/status", RASA_START_TIMEOUT_S, rasa, rasa_log)
+        yield f"http://127.0.0.1:{port}", False
     finally:
-        stop(proc)
+        stop(rasa)
+        stop(actions)
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,8 @@ import pytest
 from lingua import Language, LanguageDetectorBuilder
 from playwright.sync_api import expect
 
-from tests.widget.chat import Chat
-from tests.widget.wstap import WsTap
+from .chat import Chat
+from .wstap import WsTap
 
 pytestmark = pytest.mark.browser
 
