@@ -1,0 +1,128 @@
+"""spaCy pipelines and matchers built from the red-flag data, one per language.
+
+A blank pipeline plus the lookup lemmatizer of spacy-lookups-data works offline and needs no trained
+model. A small component then folds every word and lemma (lowercase, no accents), because people type
+"deposito" as often as "depósito"; the patterns are folded the same way when they are compiled, so a
+reviewer can write them either way. Lookup tables give odd lemmas for some Spanish nouns ("pasaporte" ->
+"pasaportar" but "pasaportes" -> "pasaporte"), so a LEMMA in the data matches every form the table maps it to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from bot.job_offer.flags import FlagBook, PatternSet
+from bot.job_offer.text import fold
+
+FOLD_COMPONENT = "job_offer_fold"
+KINDS = ("pos", "neg", "ign")
+_GAP_STOPS = [".", "!", "?", ";", "¿", "¡"]
+
+
+@Language.component(FOLD_COMPONENT)
+def fold_tokens(doc: Doc) -> Doc:
+    """Store the folded word as NORM and the folded lemma as LEMMA, the attributes the patterns use."""
+    for token in doc:
+        token.norm_ = fold(token.text)
+        token.lemma_ = fold(token.lemma_ or token.text)
+    return doc
+
+
+def build_pipeline(language: str) -> Language:
+    """A blank `language` pipeline with lookup lemmas and folding; raises if the lookups are missing."""
+    nlp = spacy.blank(language)
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe(FOLD_COMPONENT)
+    nlp.initialize()
+    return nlp
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One pattern match: which flag, whether it shows presence (pos), absence (neg) or nothing (ign)."""
+
+    flag: str
+    kind: str
+    start: int  # token index
+    end: int
+    start_char: int
+    end_char: int
+
+
+class FlagMatcher:
+    """All patterns of all flags for one language, compiled once."""
+
+    def __init__(self, nlp: Language, book: FlagBook, language: str) -> None:
+        self.nlp = nlp
+        self.language = language
+        self._lookup = self._lemma_table(nlp)
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.by_norm = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.by_lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        for flag in book.flags:
+            for kind, sets in zip(KINDS, (flag.patterns, flag.negative_patterns, flag.ignore_patterns), strict=True):
+                pattern_set = sets.get(language) or PatternSet()
+                self._add(f"{flag.id}|{kind}", pattern_set)
+
+    @staticmethod
+    def _lemma_table(nlp: Language) -> Any:
+        try:
+            return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        except (KeyError, ValueError):
+            return {}
+
+    def lemma_forms(self, word: str) -> list[str]:
+        """Every folded lemma the lookup table may give for a form of `word` (with or without accents)."""
+        low = str(word).lower()
+        forms = {fold(low), fold(self._lookup.get(low, low)), fold(self._lookup.get(fold(low), fold(low)))}
+        return sorted(forms)
+
+    def _value(self, attr: str, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {op: self._value(attr, v) for op, v in value.items()}
+        if isinstance(value, list | tuple):
+            out: list[str] = []
+            for item in value:
+                out.extend(self.lemma_forms(item) if attr == "LEMMA" else [fold(item)])
+            return sorted(set(out))
+        if attr == "LEMMA":
+            return {"IN": self.lemma_forms(value)}
+        if attr == "NORM":
+            return fold(value)
+        return value
+
+    def compile_tokens(self, pattern: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+        """Expand {GAP: n} into n optional words that stay within the sentence, and fold every value."""
+        compiled: list[dict[str, Any]] = []
+        for spec in pattern:
+            if "GAP" in spec:
+                gap = {"IS_SPACE": False, "NORM": {"NOT_IN": _GAP_STOPS}, "OP": "?"}
+                compiled.extend(dict(gap) for _ in range(int(spec["GAP"])))
+                continue
+            compiled.append({attr: (v if attr == "OP" else self._value(attr, v)) for attr, v in spec.items()})
+        return compiled
+
+    def _add(self, key: str, pattern_set: PatternSet) -> None:
+        if pattern_set.tokens:
+            self.matcher.add(key, [self.compile_tokens(p) for p in pattern_set.tokens])
+        if pattern_set.phrases:
+            docs = [self.nlp(fold(p)) for p in pattern_set.phrases]
+            self.by_norm.add(key, docs)
+            self.by_lemma.add(key, docs)
+
+    def hits(self, doc: Doc) -> list[Hit]:
+        """Every match in `doc`, deduplicated."""
+        found: set[Hit] = set()
+        strings = self.nlp.vocab.strings
+        for finder in (self.matcher, self.by_norm, self.by_lemma):
+            for match_id, start, end in finder(doc):
+                flag, kind = strings[match_id].split("|")
+                span = doc[start:end]
+                found.add(Hit(flag, kind, start, end, span.start_char, span.end_char))
+        return sorted(found, key=lambda h: (h.start_char, h.end_char, h.flag, h.kind))
