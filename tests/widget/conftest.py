@@ -205,7 +205,7 @@ def exit_url(workdir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def servers(widget_build: None, rasa_url: tuple[str, bool], exit_url: str, workdir: Path) -> Iterator[Servers]:
+def servers(rasa_url: tuple[str, bool], widget_build: None, exit_url: str, workdir: Path) -> Iterator[Servers]:
     rasa, fake = rasa_url
     port = free_port()
     log = workdir / "widget.log"
@@ -218,7 +218,9 @@ def servers(widget_build: None, rasa_url: tuple[str, bool], exit_url: str, workd
         stop(proc)
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while sync Playwright runs, its event loop counts as running in this thread,
+# and any asyncio test collected after the browser tests (ours or another package's) would fail.
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh")

@@ -213,6 +213,21 @@ def test_reload_keeps_the_conversation_within_the_tab(page, servers):
     assert chat.stored()["sessionId"] == session_id
 
 
+def test_a_conversation_left_idle_for_half_an_hour_is_not_restored(page, servers):
+    """Browsers can reopen a closed tab with its sessionStorage; an old conversation must not come back."""
+    chat = open_chat(page, servers)
+    chat.say("hello")
+    page.evaluate(
+        """key => { const s = JSON.parse(sessionStorage.getItem(key));
+                   s.updated = Date.now() - 31 * 60 * 1000; sessionStorage.setItem(key, JSON.stringify(s)); }""",
+        "cta-widget",
+    )
+    page.reload()
+    expect(chat.launcher).to_be_visible()
+    assert chat.stored() is None
+    expect(chat.user_messages).to_have_count(0)
+
+
 def test_a_new_tab_or_browser_starts_empty(page, context, browser, servers):
     open_chat(page, servers).say("hello")
     other_browser = browser.new_context()

@@ -17,6 +17,9 @@ var STORAGE_KEY = "cta-widget";
 var MAX_MESSAGES = 200;
 var ESC_WINDOW_MS = 1000;
 var TYPING_TIMEOUT_MS = 25000;
+// A browser can bring a closed tab back with its sessionStorage ("reopen closed tab"), so a conversation
+// left alone this long is wiped instead of restored.
+var KEEP_IDLE_MS = 30 * 60 * 1000;
 var DEFAULT_SERVER = "http://localhost:5005";
 var DEFAULT_EXIT_URL = "https://weather.com/";
 // Short numbers linked as phone numbers (emergency and hotline codes); longer numbers are linked
@@ -87,7 +90,10 @@ function loadState() {
   try {
     var raw = window.sessionStorage.getItem(STORAGE_KEY);
     var parsed = raw ? JSON.parse(raw) : null;
-    if (parsed && parsed.v === 1 && I18N.languages[parsed.lang]) return parsed;
+    if (parsed && parsed.v === 1 && I18N.languages[parsed.lang] && Date.now() - parsed.updated < KEEP_IDLE_MS) {
+      return parsed;
+    }
+    if (raw) window.sessionStorage.removeItem(STORAGE_KEY);
   } catch (e) {
     /* storage blocked or corrupt: start fresh */
   }
@@ -97,6 +103,7 @@ function loadState() {
 function saveState() {
   if (exited) return;
   if (state.messages.length > MAX_MESSAGES) state.messages = state.messages.slice(-MAX_MESSAGES);
+  state.updated = Date.now();
   try {
     window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(state));
   } catch (e) {
@@ -479,9 +486,11 @@ function connect() {
     flushPending();
   });
   socket.on("bot_uttered", onBotMessage);
-  socket.on("disconnect", function () {
+  socket.on("disconnect", function (reason) {
     ready = false;
-    if (socket) setStatus(t("offline"));
+    if (!socket) return; // we closed it (quick exit)
+    setStatus(t("offline"));
+    if (reason === "io server disconnect") socket.connect(); // socket.io does not retry this case itself
   });
   socket.on("connect_error", function () {
     ready = false;
