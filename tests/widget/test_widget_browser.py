@@ -259,6 +259,13 @@ def test_reconnects_after_a_network_drop_without_losing_the_conversation(page, s
         assert {"hello", "thank you"} <= set(tracker_user_texts(servers, session_id))
 
 
+def test_works_where_websockets_are_blocked(page, servers):
+    """Some mobile networks and proxies break WebSockets; the widget then falls back to HTTP long-polling."""
+    page.route_web_socket(re.compile(r"/socket\.io/"), lambda ws: ws.close())
+    chat = open_chat(page, servers)
+    assert chat.say("hello"), "no reply over HTTP long-polling"
+
+
 def test_message_written_while_offline_is_sent_after_reconnecting(page, servers):
     tap = WsTap(page)
     chat = open_chat(page, servers)

@@ -464,8 +464,9 @@ function connect() {
   setStatus(t("connecting"));
   socket = io(config.server, {
     path: config.socketPath,
-    transports: ["websocket", "polling"],
-    tryAllTransports: true,
+    // socket.io's default: start with HTTP long-polling, upgrade to WebSocket when the network allows it.
+    // Slower by a request or two, but it works behind proxies and mobile networks that break WebSockets.
+    transports: ["polling", "websocket"],
     reconnection: true,
     reconnectionDelay: 1000,
     reconnectionDelayMax: 8000,
