@@ -29,11 +29,9 @@ def _need_finder():
 
 @lru_cache(maxsize=1)
 def _session_factory():
-    from sqlalchemy.orm import sessionmaker
+    from bot.referrals.db import make_engine, session_factory
 
-    from bot.referrals.db import make_engine
-
-    return sessionmaker(make_engine(), future=True)
+    return session_factory(make_engine())
 
 
 def contacts_text(country: str, need: str | None, language: str) -> str | None:

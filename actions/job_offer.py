@@ -95,6 +95,7 @@ class ActionJobOfferVerdict(Action):
             unsure=[f for f, a in answers.items() if a == "unsure"],
             language=language,
             country=country,
+            invite_again=False,  # utter_job_offer_again offers it, with buttons
         )
         dispatcher.utter_message(text=verdict)
         contacts = None

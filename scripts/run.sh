@@ -9,8 +9,10 @@ export TRACKER_DB_DIALECT="${TRACKER_DB_DIALECT:-sqlite}"
 export TRACKER_DB="${TRACKER_DB:-build/tracker.sqlite}"
 export TRACKER_DB_HOST="${TRACKER_DB_HOST:-}" TRACKER_DB_PORT="${TRACKER_DB_PORT:-}"
 export TRACKER_DB_USER="${TRACKER_DB_USER:-}" TRACKER_DB_PASSWORD="${TRACKER_DB_PASSWORD:-}"
-export RASA_URL="${RASA_URL:-http://localhost:5005}"
 RASA_PORT="${RASA_PORT:-5005}"
+export RASA_URL="${RASA_URL:-http://localhost:$RASA_PORT}"
+# development: Rasa's usual logs; production: no log line carries message text (bot/logging_setup.py).
+export BOT_ENV="${BOT_ENV:-development}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 WIDGET_PORT="${WIDGET_PORT:-8080}"
 mkdir -p build
