@@ -25,7 +25,7 @@ from bot.safety.normalise import CLAUSE_PUNCT, tokenise
 
 logger = logging.getLogger(__name__)
 
-_FRAME, _NOW, _NOT = "frame", "now", "not_danger"
+_FRAME, _NOW, _NOT, _OFFER = "frame", "now", "not_danger", "offer"
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,12 @@ class _LanguageMatcher:
         except Exception:  # spacy-lookups-data missing: patterns on LOWER still work.
             logger.warning("no lemma lookups for %s; LEMMA patterns fall back to the word itself", lang)
             self.lemmas = {}
+        lemma_values = set(self.lemmas.values())
         self.corrector = TypoCorrector(
-            self._vocabulary(data), min_length=data.fuzzy_min_length, protect=self.info.fuzzy_protect
+            self._vocabulary(data),
+            min_length=data.fuzzy_min_length,
+            protect=self.info.fuzzy_protect,
+            is_word=lambda w: w in self.lemmas or w in lemma_values,
         )
         self.matcher = Matcher(self.nlp.vocab, validate=True)
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
@@ -67,6 +71,7 @@ class _LanguageMatcher:
         self._add(_FRAME, self.info.question_frames)
         self._add(_NOW, self.info.now_markers)
         self._add(_NOT, self.info.not_danger)
+        self._add(_OFFER, self.info.offer_markers)
 
     def _phrase_words(self, phrase: str) -> list[str]:
         return [w.lower() for w in tokenise(phrase, self.info.rules)]
@@ -126,6 +131,9 @@ class _LanguageMatcher:
         frames = [(s, e) for key, s, e in found if key == _FRAME]
         blocked = [(s, e) for key, s, e in found if key == _NOT]
         now = any(key == _NOW for key, _, _ in found)
+        # Terms of a job offer asked about ("they offered me work, they keep my ID until payday, is that ok?")
+        # are for the job-offer check: the whole message counts as a question.
+        offer_question = bool(frames) and any(key == _OFFER for key, _, _ in found)
         signal_spans = [(self.groups[key].signal, s, e) for key, s, e in found if key in self.groups]
         # "no me quitaron el pasaporte": the shorter "quitaron el pasaporte" is denied along with the longer.
         denied = [(sig, s, e) for sig, s, e in signal_spans if self._negated(doc, s)]
@@ -138,7 +146,8 @@ class _LanguageMatcher:
                 continue
             if any(sig == group.signal and s <= start and end <= e for sig, s, e in denied):
                 continue
-            if group.when == "not_question" and not now and self._in_question(doc, frames, start):
+            # The question rule (see the data file) gates every group except `always`.
+            if group.when != "always" and not now and (offer_question or self._in_question(doc, frames, start)):
                 continue
             if group.when == "with_context" and not self._has_context(doc, group.context, start, end):
                 continue
@@ -154,10 +163,9 @@ class _LanguageMatcher:
     @staticmethod
     def _in_question(doc: Doc, frames: list[tuple[int, int]], start: int) -> bool:
         """A general or hypothetical question governs the match: a frame before it in the same clause."""
-        for f_start, f_end in frames:
-            if f_start < start and f_end <= start:
-                if not any(t.text in CLAUSE_PUNCT for t in doc[f_end:start]):
-                    return True
+        for f_start, _ in frames:
+            if f_start < start and not any(t.text in CLAUSE_PUNCT for t in doc[f_start:start]):
+                return True
         return False
 
     @staticmethod

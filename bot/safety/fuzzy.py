@@ -2,14 +2,15 @@
 
 "pasport", "pasaprote", "amenasan", "encerado": listing every misspelling is hopeless, so a word that is
 one edit (insert, delete, replace, swap) away from a pattern word is read as that word. Only the pattern
-vocabulary is a target, so a typo can only turn into a word that matters here, and short words (where one
-edit changes the meaning: "hit"/"hot") are left alone. Look-up is a delete-neighbourhood index (the
+vocabulary is a target, so a typo can only turn into a word that matters here; short words (where one
+edit changes the meaning: "hit"/"hot") and real words of the language ("kinds" is not a typo of "kids",
+"corren" not of "corre") are left alone. Look-up is a delete-neighbourhood index (the
 SymSpell idea), so it costs a handful of dict look-ups per word instead of a scan of the vocabulary.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 
 def _deletes(word: str) -> set[str]:
@@ -38,13 +39,20 @@ def within_one_edit(a: str, b: str) -> bool:
 class TypoCorrector:
     """Maps a word to the single pattern word it is one typo away from, or leaves it as it is."""
 
-    def __init__(self, vocabulary: Iterable[str], min_length: int = 5, protect: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        vocabulary: Iterable[str],
+        min_length: int = 5,
+        protect: Iterable[str] = (),
+        is_word: Callable[[str], bool] = lambda _: False,
+    ) -> None:
         self._min_length = min_length
         self._vocabulary = {w for w in vocabulary if w.isalpha()}
         self._protect = set(protect)
+        self._is_word = is_word
         self._index: dict[str, set[str]] = {}
         for word in self._vocabulary:
-            if len(word) < min_length - 1:
+            if len(word) < min_length:
                 continue
             for key in _deletes(word) | {word}:
                 self._index.setdefault(key, set()).add(word)
@@ -53,6 +61,8 @@ class TypoCorrector:
     def correct(self, word: str) -> str:
         """Return the pattern word meant by `word`; ambiguous or unknown words come back unchanged."""
         if len(word) < self._min_length or word in self._vocabulary or word in self._protect or not word.isalpha():
+            return word
+        if self._is_word(word):
             return word
         cached = self._cache.get(word)
         if cached is not None:

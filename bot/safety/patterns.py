@@ -49,6 +49,7 @@ class LanguageData:
     question_frames: tuple[MatchItem, ...]
     now_markers: tuple[MatchItem, ...]
     not_danger: tuple[MatchItem, ...]
+    offer_markers: tuple[MatchItem, ...]
     fuzzy_protect: frozenset[str]
 
 
@@ -137,6 +138,7 @@ def _language(code: str, raw: dict[str, Any]) -> LanguageData:
         question_frames=_items(raw.get("question_frames"), f"languages.{code}.question_frames"),
         now_markers=_items(raw.get("now_markers"), f"languages.{code}.now_markers"),
         not_danger=_items(raw.get("not_danger"), f"languages.{code}.not_danger", required=False),
+        offer_markers=_items(raw.get("offer_markers"), f"languages.{code}.offer_markers", required=False),
         fuzzy_protect=frozenset(w.lower() for w in raw.get("fuzzy_protect") or ()),
     )
 
