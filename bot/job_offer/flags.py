@@ -38,14 +38,27 @@ def load_yaml(path: Path | str) -> Any:
 
 
 @dataclass(frozen=True)
+class NearRule:
+    """Words of every set within `within` words of each other, in any order, in one sentence.
+
+    Sequence patterns miss the many ways people order a sentence ("our passports stay locked in his
+    office"); a few sets of words that must appear together catch them.
+    """
+
+    within: int
+    sets: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
 class PatternSet:
-    """Phrases and spaCy Matcher token patterns for one language, as written by the reviewers."""
+    """Phrases, spaCy Matcher token patterns and near rules for one language, as written by reviewers."""
 
     phrases: tuple[str, ...] = ()
     tokens: tuple[tuple[dict[str, Any], ...], ...] = ()
+    near: tuple[NearRule, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.phrases or self.tokens)
+        return bool(self.phrases or self.tokens or self.near)
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,8 @@ class ReadingRules:
     negation: dict[str, frozenset[str]]
     hedges: dict[str, frozenset[str]]
     breaks: dict[str, frozenset[str]]
+    # Chat spellings read as the full word ("q" -> "que", "u" -> "you"), per language.
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,7 +150,16 @@ def _pattern_sets(raw: Any, languages: tuple[str, ...]) -> dict[str, PatternSet]
         block = raw.get(code) or {}
         phrases = tuple(str(p) for p in block.get("phrases") or () if str(p).strip())
         tokens = tuple(tuple(dict(t) for t in pattern) for pattern in block.get("tokens") or () if pattern)
-        sets[code] = PatternSet(phrases=phrases, tokens=tokens)
+        near = tuple(
+            NearRule(
+                within=int(rule.get("within", 5)),
+                sets=tuple(tuple(str(w) for w in words) for words in rule.get("sets") or () if words),
+            )
+            for rule in block.get("near") or ()
+        )
+        if any(len(rule.sets) < 2 for rule in near):
+            raise ValueError("a near rule needs at least two sets of words")
+        sets[code] = PatternSet(phrases=phrases, tokens=tokens, near=near)
     return sets
 
 
@@ -208,6 +232,10 @@ def parse_flags(raw: dict[str, Any]) -> FlagBook:
         negation=_words(reading.get("negation"), languages),
         hedges=_words(reading.get("hedges"), languages),
         breaks=_words(reading.get("clause_breaks"), languages),
+        aliases={
+            code: {str(k).lower(): str(v).lower() for k, v in ((reading.get("aliases") or {}).get(code) or {}).items()}
+            for code in languages
+        },
     )
     pay = _pay_rule(raw.get("high_pay"), languages)
     if pay and pay.flag not in ids:

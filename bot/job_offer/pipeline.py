@@ -25,20 +25,34 @@ KINDS = ("pos", "neg", "ign")
 _GAP_STOPS = [".", "!", "?", ";", "¿", "¡"]
 
 
-@Language.component(FOLD_COMPONENT)
-def fold_tokens(doc: Doc) -> Doc:
-    """Store the folded word as NORM and the folded lemma as LEMMA, the attributes the patterns use."""
-    for token in doc:
-        token.norm_ = fold(token.text)
-        token.lemma_ = fold(token.lemma_ or token.text)
-    return doc
+class FoldTokens:
+    """Store the folded word as NORM and the folded lemma as LEMMA, the attributes the patterns use.
+
+    Chat spellings in `aliases` ("q" for "que") are read as the full word, in both attributes.
+    """
+
+    def __init__(self, aliases: dict[str, str]) -> None:
+        self.aliases = {fold(k): fold(v) for k, v in aliases.items()}
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            norm = fold(token.text)
+            full = self.aliases.get(norm)
+            token.norm_ = full or norm
+            token.lemma_ = full or fold(token.lemma_ or token.text)
+        return doc
 
 
-def build_pipeline(language: str) -> Language:
+@Language.factory(FOLD_COMPONENT, default_config={"aliases": {}})
+def make_fold_tokens(nlp, name, aliases):  # noqa: ANN001 - spaCy's config validation cannot read postponed hints
+    return FoldTokens(aliases)
+
+
+def build_pipeline(language: str, aliases: dict[str, str] | None = None) -> Language:
     """A blank `language` pipeline with lookup lemmas and folding; raises if the lookups are missing."""
     nlp = spacy.blank(language)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.add_pipe(FOLD_COMPONENT)
+    nlp.add_pipe(FOLD_COMPONENT, config={"aliases": dict(aliases or {})})
     nlp.initialize()
     return nlp
 
@@ -53,6 +67,8 @@ class Hit:
     end: int
     start_char: int
     end_char: int
+    # Near rules match words in any order, so a negation can sit between them ("passports are not kept").
+    near: bool = False
 
 
 class FlagMatcher:
@@ -65,6 +81,7 @@ class FlagMatcher:
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.by_norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self.by_lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.near: list[tuple[str, int, list[frozenset[str]]]] = []
         for flag in book.flags:
             for kind, sets in zip(KINDS, (flag.patterns, flag.negative_patterns, flag.ignore_patterns), strict=True):
                 pattern_set = sets.get(language) or PatternSet()
@@ -115,6 +132,35 @@ class FlagMatcher:
             docs = [self.nlp(fold(p)) for p in pattern_set.phrases]
             self.by_norm.add(key, docs)
             self.by_lemma.add(key, docs)
+        for rule in pattern_set.near:
+            sets = [frozenset(f for w in words for f in self.lemma_forms(w)) for words in rule.sets]
+            self.near.append((key, rule.within, sets))
+
+    def _near_hits(self, doc: Doc) -> set[Hit]:
+        """Hits of the near rules: one word of each set, all within the rule's distance, same sentence."""
+        found: set[Hit] = set()
+        sentence = 0
+        sentence_of = []
+        for token in doc:
+            if token.is_space and "\n" in token.text or token.norm_ in _GAP_STOPS:
+                sentence += 1
+            sentence_of.append(sentence)
+        for key, within, sets in self.near:
+            positions = [[t.i for t in doc if t.norm_ in words or t.lemma_ in words] for words in sets]
+            if not all(positions):
+                continue
+            flag, kind = key.split("|")
+            for anchor in positions[0]:
+                chosen = [anchor]
+                for others in positions[1:]:
+                    close = [i for i in others if abs(i - anchor) <= within and sentence_of[i] == sentence_of[anchor]]
+                    if not close:
+                        break
+                    chosen.append(min(close, key=lambda i: abs(i - anchor)))
+                else:
+                    span = doc[min(chosen) : max(chosen) + 1]
+                    found.add(Hit(flag, kind, span.start, span.end, span.start_char, span.end_char, near=True))
+        return found
 
     def hits(self, doc: Doc) -> list[Hit]:
         """Every match in `doc`, deduplicated."""
@@ -125,4 +171,5 @@ class FlagMatcher:
                 flag, kind = strings[match_id].split("|")
                 span = doc[start:end]
                 found.add(Hit(flag, kind, start, end, span.start_char, span.end_char))
+        found |= self._near_hits(doc)
         return sorted(found, key=lambda h: (h.start_char, h.end_char, h.flag, h.kind))

@@ -62,7 +62,10 @@ class OfferReader:
         self.max_chars = max_chars
         pipelines = dict(pipelines or {})
         self.matchers = {
-            code: FlagMatcher(pipelines.get(code) or build_pipeline(code), book, code) for code in book.languages
+            code: FlagMatcher(
+                pipelines.get(code) or build_pipeline(code, book.rules.aliases.get(code)), book, code
+            )
+            for code in book.languages
         }
         self.wages = WageFinder(book.pay) if book.pay else None
 
@@ -116,7 +119,9 @@ class OfferReader:
             kind = hit.kind
             flag = self.book.get(hit.flag)
             if kind == "pos" and flag is not None and flag.negation:
-                if any(t.norm_ in rules.negation.get(lang, frozenset()) for t in context):
+                negations = rules.negation.get(lang, frozenset())
+                inside = list(doc[hit.start : hit.end]) if hit.near else []
+                if any(t.norm_ in negations for t in context + inside):
                     kind = "neg"
             kept.append((hit, kind))
         resolved = []
