@@ -54,6 +54,7 @@ class Servers:
     rasa: str  # the assistant's socket.io channel (and REST API for the real server)
     exit: str  # the neutral page quick exit goes to
     fake: bool  # True when the Rasa stand-in is used
+    other_site: Path  # folder served at `exit`: tests put other sites' pages there
 
 
 def free_port() -> int:
@@ -189,8 +190,14 @@ def rasa_url(workdir: Path) -> Iterator[tuple[str, bool]]:
 
 
 @pytest.fixture(scope="session")
-def exit_url(workdir: Path) -> Iterator[str]:
-    site = workdir / "exit-site"
+def exit_site(workdir: Path) -> Path:
+    return workdir / "exit-site"
+
+
+@pytest.fixture(scope="session")
+def exit_url(exit_site: Path) -> Iterator[str]:
+    site = exit_site
+    workdir = site.parent
     site.mkdir()
     (site / "index.html").write_text(EXIT_PAGE)
     (site / "exit.js").write_text(EXIT_SCRIPT)
@@ -205,7 +212,9 @@ def exit_url(workdir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def servers(rasa_url: tuple[str, bool], widget_build: None, exit_url: str, workdir: Path) -> Iterator[Servers]:
+def servers(
+    rasa_url: tuple[str, bool], widget_build: None, exit_url: str, exit_site: Path, workdir: Path
+) -> Iterator[Servers]:
     rasa, fake = rasa_url
     port = free_port()
     log = workdir / "widget.log"
@@ -213,7 +222,7 @@ def servers(rasa_url: tuple[str, bool], widget_build: None, exit_url: str, workd
     proc = start([sys.executable, "-m", "bot.channels.widget"], log, env)
     try:
         wait_http(f"http://127.0.0.1:{port}/healthz", 30, proc, log)
-        yield Servers(widget=f"http://127.0.0.1:{port}/", rasa=rasa, exit=exit_url, fake=fake)
+        yield Servers(widget=f"http://127.0.0.1:{port}/", rasa=rasa, exit=exit_url, fake=fake, other_site=exit_site)
     finally:
         stop(proc)
 

@@ -186,6 +186,28 @@ def test_bot_text_is_text_but_links_and_numbers_are_tappable(page, servers):
     assert dialogs == []
 
 
+def test_embedded_on_another_site_with_one_tag(page, servers):
+    """An NGO's page on another origin, with no security headers of its own: the real embedding case."""
+    (servers.other_site / "ngo.html").write_text(
+        '<!doctype html><html lang="es"><head><meta charset="utf-8"><title>ONG</title></head><body>'
+        '<h1>Nuestra ONG</h1><input id="search" aria-label="Buscar">'
+        f'<script src="{servers.widget}widget.js" data-server="{servers.rasa}" data-lang="es"'
+        f' data-exit-url="{servers.exit}" defer></script></body></html>'
+    )
+    chat = Chat(page).goto(servers.exit + "ngo.html")
+    expect(chat.quick_exit_button()).to_have_text("Salida rápida")
+    assert page.evaluate("typeof window.io") == "undefined", "the widget must not leak globals into the site"
+    chat.open()
+    assert chat.say("hola")
+    # Esc twice works wherever the focus is on the page, and the neutral site (same origin here, where a
+    # browser would normally send the full address) learns nothing about the page that was left.
+    page.locator("#search").focus()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.wait_for_url(servers.exit)
+    expect(page.locator("#referrer")).to_have_text("none")
+
+
 def test_no_third_party_requests_cookies_or_local_storage(page, context, servers):
     hosts: set[str] = set()
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))

@@ -38,7 +38,7 @@ var base = new URL(".", script.src).href;
 var config = {
   server: script.getAttribute("data-server") || DEFAULT_SERVER,
   socketPath: script.getAttribute("data-socket-path") || "/socket.io",
-  exitUrl: script.getAttribute("data-exit-url") || DEFAULT_EXIT_URL,
+  exitUrl: httpUrl(script.getAttribute("data-exit-url")) || DEFAULT_EXIT_URL,
   lang: script.getAttribute("data-lang"),
 };
 
@@ -59,12 +59,19 @@ var typingTimer = null;
 var statusTimer = null;
 var lastEscape = 0;
 var exited = false;
-var ui = buildUi();
+var ui = null;
 
 window.__ctaWidget = { quickExit: quickExit };
 document.addEventListener("keydown", onKeyDown, true);
-if (state.open) {
-  openPanel(false);
+if (document.body) {
+  start();
+} else {
+  document.addEventListener("DOMContentLoaded", start); // loaded without defer from <head>
+}
+
+function start() {
+  ui = buildUi();
+  if (state.open) openPanel(false);
 }
 
 /* ---------- configuration and storage ---------- */
@@ -75,6 +82,16 @@ function findOwnScript() {
     if (/\/widget\.js(\?|$)/.test(scripts[i].src)) return scripts[i];
   }
   return null;
+}
+
+function httpUrl(value) {
+  if (!value) return null;
+  try {
+    var url = new URL(value, document.baseURI);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch (e) {
+    return null;
+  }
 }
 
 function pickLanguage(wanted) {
@@ -580,7 +597,7 @@ function quickExit() {
   var s = socket;
   socket = null;
   if (s) s.disconnect();
-  ui.host.remove();
+  if (ui) ui.host.remove();
   // Hide the page at once (the neutral site may take seconds to load on a slow phone) and make sure the
   // neutral site is not told which page the person left.
   var meta = document.createElement("meta");
@@ -588,6 +605,6 @@ function quickExit() {
   meta.content = "no-referrer";
   document.head.appendChild(meta);
   document.title = "";
-  document.body.textContent = "";
+  if (document.body) document.body.textContent = "";
   window.location.replace(config.exitUrl);
 }
