@@ -170,9 +170,7 @@ class _LanguageMatcher:
 
     @staticmethod
     def _has_context(doc: Doc, context: tuple[str, ...], start: int, end: int) -> bool:
-        words = {t.lower_ for t in doc if not start <= t.i < end} | {
-            t.lemma_ for t in doc if not start <= t.i < end
-        }
+        words = {t.lower_ for t in doc if not start <= t.i < end} | {t.lemma_ for t in doc if not start <= t.i < end}
         for entry in context:
             if entry.endswith("*"):
                 if any(w.startswith(entry[:-1]) for w in words):
@@ -220,7 +218,10 @@ class DangerDetector:
             h
             for h in hits
             if not any(
-                o is not h and o.signal == h.signal and o.start <= h.start and h.end <= o.end
+                o is not h
+                and o.signal == h.signal
+                and o.start <= h.start
+                and h.end <= o.end
                 and (o.end - o.start) > (h.end - h.start)
                 for o in hits
             )

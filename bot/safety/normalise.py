@@ -22,7 +22,7 @@ MAX_TOKENS = 3_000
 
 # Punctuation that ends a clause. Kept as tokens so that a question frame ("is it normal that ...") only
 # governs the clause it is in, and so a negation never reaches across a comma.
-CLAUSE_PUNCT = ".,;:!?¡¿()\""
+CLAUSE_PUNCT = '.,;:!?¡¿()"'
 _TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.,;:!?¡¿()\"]")
 # Three or more of the same letter are emphasis ("ayudaaaa", "heeelp"), never spelling.
 _REPEAT_RE = re.compile(r"([^\W\d_])\1{2,}")
@@ -65,7 +65,7 @@ def base_normalise(text: str) -> str:
 
 
 def _spanish_k(token: str) -> str:
-    """"kitaron" -> "quitaron", "aki" -> "aqui", "kasa" -> "casa"."""
+    """Spanish SMS spelling: "kitaron" -> "quitaron", "aki" -> "aqui", "kasa" -> "casa"."""
     if "k" not in token:
         return token
     token = re.sub(r"k(?=[ei])", "qu", token)
