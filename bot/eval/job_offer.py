@@ -95,9 +95,8 @@ def _report(name: str, result: dict[str, Any]) -> list[str]:
     lines.append(f"  {'flag':<22}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}")
     for flag, s in result["per_flag"].items():
         lines.append(f"  {flag:<22}{s['precision']:>10.2f}{s['recall']:>8.2f}{s['tp']:>5}{s['fp']:>5}{s['fn']:>5}")
-    o, a = result["overall"], result["absent"]
-    lines.append(f"  {'OVERALL':<22}{o['precision']:>10.2f}{o['recall']:>8.2f}{o['tp']:>5}{o['fp']:>5}{o['fn']:>5}")
-    lines.append(f"  {'absent (ruled out)':<22}{a['precision']:>10.2f}{a['recall']:>8.2f}{a['tp']:>5}{a['fp']:>5}{a['fn']:>5}")
+    for label, s in (("OVERALL", result["overall"]), ("absent (ruled out)", result["absent"])):
+        lines.append(f"  {label:<22}{s['precision']:>10.2f}{s['recall']:>8.2f}{s['tp']:>5}{s['fp']:>5}{s['fn']:>5}")
     for error in result["errors"]:
         details = ", ".join(f"{k}={v}" for k, v in error.items() if k != "id" and v)
         lines.append(f"  ! {error['id']}: {details}")

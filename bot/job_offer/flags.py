@@ -88,6 +88,8 @@ class ReadingRules:
     negation: dict[str, frozenset[str]]
     hedges: dict[str, frozenset[str]]
     breaks: dict[str, frozenset[str]]
+    # How far back a word of doubt reaches ("what should I do if my employer keeps my passport?").
+    hedge_window: int = 6
     # Chat spellings read as the full word ("q" -> "que", "u" -> "you"), per language.
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -150,12 +152,15 @@ def _pattern_sets(raw: Any, languages: tuple[str, ...]) -> dict[str, PatternSet]
         block = raw.get(code) or {}
         phrases = tuple(str(p) for p in block.get("phrases") or () if str(p).strip())
         tokens = tuple(tuple(dict(t) for t in pattern) for pattern in block.get("tokens") or () if pattern)
+        rules = block.get("near") or ()
+        if not all(isinstance(rule, dict) for rule in rules):
+            raise ValueError("each near rule must be a mapping {within: n, sets: [[...], ...]}")
         near = tuple(
             NearRule(
                 within=int(rule.get("within", 5)),
                 sets=tuple(tuple(str(w) for w in words) for words in rule.get("sets") or () if words),
             )
-            for rule in block.get("near") or ()
+            for rule in rules
         )
         if any(len(rule.sets) < 2 for rule in near):
             raise ValueError("a near rule needs at least two sets of words")
@@ -229,6 +234,7 @@ def parse_flags(raw: dict[str, Any]) -> FlagBook:
     reading = raw.get("reading") or {}
     rules = ReadingRules(
         window=int(reading.get("negation_window", 3)),
+        hedge_window=int(reading.get("hedge_window", 6)),
         negation=_words(reading.get("negation"), languages),
         hedges=_words(reading.get("hedges"), languages),
         breaks=_words(reading.get("clause_breaks"), languages),

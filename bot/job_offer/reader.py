@@ -89,7 +89,8 @@ class OfferReader:
         for lang, matcher in self.matchers.items():
             doc = matcher.nlp(lowered)
             for hit, kind in self._resolved_hits(doc, lang, matcher):
-                evidence = Evidence(hit.flag, cleaned[hit.start_char : hit.end_char], hit.start_char, hit.end_char, lang)
+                words = cleaned[hit.start_char : hit.end_char]
+                evidence = Evidence(hit.flag, words, hit.start_char, hit.end_char, lang)
                 (positive if kind == "pos" else negative).setdefault(hit.flag, []).append(evidence)
         if self.wages:
             for wage in self.wages.too_high(fold_same_length(lowered)):
@@ -113,8 +114,10 @@ class OfferReader:
         for hit in hits:
             if hit.kind == "ign" or any(_overlap(hit, i) for i in ignores if i.flag == hit.flag):
                 continue
-            context = _before(doc, hit.start, rules.window, rules.breaks.get(lang, frozenset()))
-            if any(t.text in rules.hedges.get(lang, frozenset()) for t in context):
+            breaks = rules.breaks.get(lang, frozenset())
+            context = _before(doc, hit.start, rules.window, breaks)
+            doubt = _before(doc, hit.start, rules.hedge_window, breaks)
+            if any(t.text in rules.hedges.get(lang, frozenset()) for t in doubt):
                 continue  # "I don't know if they keep it" settles nothing
             kind = hit.kind
             flag = self.book.get(hit.flag)
