@@ -118,8 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     overall = main_set["overall"]
     ok = overall["recall"] >= TARGET_RECALL and overall["precision"] >= TARGET_PRECISION
     print(
-        f"targets (offers): recall >= {TARGET_RECALL}, precision >= {TARGET_PRECISION}: "
-        + ("met" if ok else "NOT met")
+        f"targets (offers): recall >= {TARGET_RECALL}, precision >= {TARGET_PRECISION}: " + ("met" if ok else "NOT met")
     )
     return 0 if ok else 1
 

@@ -1,9 +1,9 @@
 """The job-offer check: red flags as data, a free-text reader, the questions still open and the verdict.
 
-    reader = OfferReader.from_files()
-    reading = reader.read("they keep my passport", "en")   # reading.flags, reading.absent
-    next_questions(reading, answers)                        # flag ids still to ask, in order
-    build_verdict(present, absent, unsure, "en", country="MX")
+reader = OfferReader.from_files()
+reading = reader.read("they keep my passport", "en")   # reading.flags, reading.absent
+next_questions(reading, answers)                        # flag ids still to ask, in order
+build_verdict(present, absent, unsure, "en", country="MX")
 """
 
 from bot.job_offer.flags import FlagBook, RedFlag, default_flags, load_flags

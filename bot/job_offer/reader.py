@@ -62,9 +62,7 @@ class OfferReader:
         self.max_chars = max_chars
         pipelines = dict(pipelines or {})
         self.matchers = {
-            code: FlagMatcher(
-                pipelines.get(code) or build_pipeline(code, book.rules.aliases.get(code)), book, code
-            )
+            code: FlagMatcher(pipelines.get(code) or build_pipeline(code, book.rules.aliases.get(code)), book, code)
             for code in book.languages
         }
         self.wages = WageFinder(book.pay) if book.pay else None

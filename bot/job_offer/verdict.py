@@ -25,7 +25,7 @@ _ANSWERS = {
 
 
 def answer_value(value: Any) -> str | None:
-    """"yes", "no" or "unsure" for a slot value or a typed answer ("Sí", "not_sure", True); else None."""
+    """ "yes", "no" or "unsure" for a slot value or a typed answer ("Sí", "not_sure", True); else None."""
     if isinstance(value, bool):
         return YES if value else NO
     if value is None:
@@ -54,9 +54,7 @@ def settle(
     return present, absent, unsure
 
 
-def next_questions(
-    reading: OfferReading | None, answers: Mapping[str, Any], book: FlagBook | None = None
-) -> list[str]:
+def next_questions(reading: OfferReading | None, answers: Mapping[str, Any], book: FlagBook | None = None) -> list[str]:
     """Flag ids still to ask, in `order`: neither settled by the text nor answered (even "not sure")."""
     book = book or default_flags()
     settled = reading.settled if reading is not None else set()
@@ -125,9 +123,8 @@ def build_verdict(
     if not found:
         verify += [check[lang] for check in guide.checks]
     blocks.append("\n".join([guide.text("verify_intro", lang)] + [f"- {v}" for v in verify]))
-    if not found:
-        questions = [f"- {q[lang]}" for q in guide.questions]
-        blocks.append("\n".join([guide.text("questions_intro", lang)] + questions))
+    questions = [f"- {q[lang]}" for q in guide.questions]
+    blocks.append("\n".join([guide.text("questions_intro", lang)] + questions))
     if invite_again:
         blocks.append(guide.text("another", lang))
     return "\n\n".join(blocks)
