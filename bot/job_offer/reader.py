@@ -108,7 +108,7 @@ class OfferReader:
         rules = self.book.rules
         hits = matcher.hits(doc)
         ignores = [h for h in hits if h.kind == "ign"]
-        kept: list[tuple[Hit, str]] = []
+        kept: list[tuple[Hit, str, bool]] = []  # (hit, kind, kind came from a negation word)
         for hit in hits:
             if hit.kind == "ign" or any(_overlap(hit, i) for i in ignores if i.flag == hit.flag):
                 continue
@@ -117,27 +117,37 @@ class OfferReader:
             doubt = _before(doc, hit.start, rules.hedge_window, breaks)
             if any(t.text in rules.hedges.get(lang, frozenset()) for t in doubt):
                 continue  # "I don't know if they keep it" settles nothing
-            kind = hit.kind
+            kind, negated = hit.kind, False
             flag = self.book.get(hit.flag)
             if kind == "pos" and flag is not None and flag.negation:
                 negations = rules.negation.get(lang, frozenset())
                 inside = list(doc[hit.start : hit.end]) if hit.near else []
-                if any(t.norm_ in negations for t in context + inside):
-                    kind = "neg"
-            kept.append((hit, kind))
+                negated = any(t.norm_ in negations for t in context + inside)
+                kind = "neg" if negated else kind
+            kept.append((hit, kind, negated))
         resolved = []
-        for hit, kind in kept:
-            rivals = [h for h, k in kept if h.flag == hit.flag and k != kind and _overlap(h, hit)]
-            longer = [h for h in rivals if _length(h) > _length(hit)]
-            tied = [h for h in rivals if _length(h) == _length(hit)]
-            if longer or (kind == "neg" and tied):
-                continue  # the longer reading wins; on a tie, the warning
-            resolved.append((hit, kind))
+        for hit, kind, negated in kept:
+            rivals = [(h, n) for h, k, n in kept if h.flag == hit.flag and k != kind and _overlap(h, hit)]
+            if kind == "pos":
+                # A longer reassurance beats a warning ("I keep my passport" over "keep my passport"), and a
+                # negation covers every warning inside the words it negates ("not be charged any fee").
+                beaten = any((_length(h) > _length(hit) and not n) or (n and _inside(hit, h)) for h, n in rivals)
+            elif negated:
+                # A negated warning loses to any warning that reaches beyond it.
+                beaten = any(not _inside(h, hit) for h, _ in rivals)
+            else:
+                beaten = any(_length(h) >= _length(hit) for h, _ in rivals)
+            if not beaten:
+                resolved.append((hit, kind))
         return resolved
 
 
 def _overlap(a: Hit, b: Hit) -> bool:
     return a.start_char < b.end_char and b.start_char < a.end_char
+
+
+def _inside(inner: Hit, outer: Hit) -> bool:
+    return outer.start_char <= inner.start_char and inner.end_char <= outer.end_char
 
 
 def _length(hit: Hit) -> int:
