@@ -69,7 +69,7 @@ def evaluate(model: Path = DEFAULT_MODEL, directory: Path = EVAL_DIR) -> dict[st
     intent_ok: Counter[str] = Counter()
     full_ok: Counter[str] = Counter()
     errors: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for example, parse in zip(examples, parses):
+    for example, parse in zip(examples, parses, strict=True):
         predicted = predicted_intent(parse)
         totals[example.language] += 1
         if predicted.split("/")[0] == example.intent.split("/")[0]:
@@ -103,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         passed = figures["intent_accuracy"] >= TARGET
         ok &= passed
         print(
-            f"  {language}: intent {figures['intent_accuracy']:.1%}  intent+card {figures['intent_and_card_accuracy']:.1%}"
+            f"  {language}: intent {figures['intent_accuracy']:.1%}"
+            f"  intent+card {figures['intent_and_card_accuracy']:.1%}"
             f"  ({figures['examples']} examples) {'OK' if passed else 'BELOW TARGET'}"
         )
     if args.show_errors:

@@ -32,8 +32,6 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 logger = logging.getLogger(__name__)
 
 DANGER_INTENT = "report_danger"
-# Replies a question about a job offer must not be hijacked by the backstop when the classifier is sure of it:
-# the job-offer check itself gives the emergency contacts when a red flag is about the person's present.
 INTENT_RANKING = "intent_ranking"
 
 
@@ -133,17 +131,36 @@ class DangerBackstop(_RuleComponent):
     "sorry, I didn't understand".
     """
 
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            # A described job offer that only says "they keep the passport" is a red flag for the job-offer
+            # check to explain, not an emergency: the classifier must be this sure it is an offer, and the
+            # backstop must have found nothing but these signals. Anything else (locked in, threats...) wins.
+            "offer_intent": "ask_job_offer_safe",
+            "offer_confidence": 0.6,
+            "offer_signals": ["document_taken"],
+        }
+
     def __init__(self, config: dict[str, Any]) -> None:
-        super().__init__(config)
+        super().__init__({**self.get_default_config(), **config})
         from bot.safety.danger import DangerDetector
 
         self.detector = DangerDetector.from_file()
+
+    def _is_described_offer(self, intent: dict[str, Any], signals: tuple[str, ...]) -> bool:
+        return (
+            intent.get(INTENT_NAME_KEY) == self.config["offer_intent"]
+            and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self.config["offer_confidence"]
+            and set(signals) <= set(self.config["offer_signals"])
+        )
 
     def process_one(self, message: Message) -> None:
         intent = message.get(INTENT) or {}
         if intent.get(INTENT_NAME_KEY) == DANGER_INTENT:
             return
-        if self.detector.detect(_text(message)) is None:
+        match = self.detector.detect(_text(message))
+        if match is None or self._is_described_offer(intent, match.signals):
             return
         ranking = [r for r in message.get(INTENT_RANKING) or [] if r.get(INTENT_NAME_KEY) != DANGER_INTENT]
         forced = {INTENT_NAME_KEY: DANGER_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
