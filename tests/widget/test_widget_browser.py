@@ -395,6 +395,9 @@ def test_usable_on_a_small_phone(browser, servers, artifacts, width):
             page.locator(f'.cta-lang[data-lang="{lang}"]').click()
             tops = {round(b.bounding_box()["y"]) for b in page.locator(".cta-header button").all()}
             assert len(tops) == 1, f"the {lang} header wraps onto several rows at {width}px"
+            if lang == "es":
+                chat.settle()
+                page.screenshot(path=str(artifacts / f"widget-{width}px-es.png"))
     finally:
         context.close()
 
@@ -409,6 +412,7 @@ def test_desktop_screenshots(browser, servers, artifacts):
         with_buttons(chat)
         box = chat.panel.bounding_box()
         assert box and box["width"] <= 420, "on a desktop the chat is a panel, not the whole page"
+        page.mouse.move(10, 10)  # no hover effect in the picture
         page.screenshot(path=str(artifacts / "widget-1280px.png"))
     finally:
         context.close()
