@@ -86,8 +86,11 @@ class Assistant:
                 cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         wait_for(f"{self.url}/status", timeout=240)
-        wait_for(f"http://127.0.0.1:{self.actions_port}/health", timeout=120)
+        self.wait_for_actions()
         return self
+
+    def wait_for_actions(self) -> None:
+        wait_for(f"http://127.0.0.1:{self.actions_port}/health", timeout=120)
 
     def start_actions(self) -> None:
         with open(self.workdir / "actions.log", "ab") as log:

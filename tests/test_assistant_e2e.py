@@ -57,6 +57,7 @@ def test_emergency_reply_arrives_when_the_action_server_is_down(assistant: Assis
         assert "145" in country  # Honduras' trafficking line, from the static reply
     finally:
         assistant.start_actions()
+        assistant.wait_for_actions()
 
 
 def test_forget_me_deletes_every_row_and_phone_numbers_were_masked(assistant: Assistant) -> None:
@@ -93,15 +94,28 @@ def test_find_help_asks_the_country_then_answers(assistant: Assistant) -> None:
     assert "145" in reply
 
 
-@pytest.mark.parametrize(
-    "message",
-    ["", " ", "🙏🙏🙏", "<img src=x onerror=alert(1)>", "\x00\x01\x02", "hola " * 20000, "hola, is this job safe?"],
-)
+BAD_INPUT = {
+    "empty": "",
+    "blank": " ",
+    "emoji-only": "🙏🙏🙏",
+    "html": "<img src=x onerror=alert(1)>",
+    "control-chars": "\x00\x01\x02",
+    "huge": "hola " * 20000,
+    "mixed-language": "hola, is this job safe?",
+}
+
+
+@pytest.mark.parametrize("message", list(BAD_INPUT.values()), ids=list(BAD_INPUT))
 def test_bad_input_gets_a_reply_not_an_error(assistant: Assistant, message: str) -> None:
     messages = assistant.say(new_sender(), message)
     assert isinstance(messages, list)
     if message.strip():
         assert messages and all("text" in m for m in messages)
+
+
+def test_a_plea_at_the_end_of_a_huge_message_is_still_heard(assistant: Assistant) -> None:
+    messages = assistant.say(new_sender(), "bla " * 30000 + " me quitaron el pasaporte y no me dejan salir")
+    assert "911" in messages[0]["text"]
 
 
 def test_production_logs_never_contain_message_text(assistant: Assistant) -> None:

@@ -82,6 +82,31 @@ class _RuleComponent(GraphComponent):
         raise NotImplementedError
 
 
+UNTRUNCATED_TEXT = "untruncated_text"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class MessageLimiter(_RuleComponent):
+    """Keeps the classifiers' input to a sane length, so a 100 kB paste is answered in time instead of timing out.
+
+    The start and the end of the message are kept (a plea often comes last); the full text stays available to
+    the danger backstop under `untruncated_text`, and the stored conversation keeps what the user sent.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"max_chars": 2000}
+
+    def process_one(self, message: Message) -> None:
+        text = _text(message)
+        limit = int(self.config.get("max_chars") or self.get_default_config()["max_chars"])
+        if len(text) <= limit:
+            return
+        message.set(UNTRUNCATED_TEXT, text)
+        half = limit // 2
+        message.set(TEXT, f"{text[:half]} {text[-half:]}")
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LanguageExtractor(_RuleComponent):
     """Adds a `language` entity when the message settles the language; the slot keeps it otherwise."""
@@ -159,7 +184,7 @@ class DangerBackstop(_RuleComponent):
         intent = message.get(INTENT) or {}
         if intent.get(INTENT_NAME_KEY) == DANGER_INTENT:
             return
-        match = self.detector.detect(_text(message))
+        match = self.detector.detect(message.get(UNTRUNCATED_TEXT) or _text(message))
         if match is None or self._is_described_offer(intent, match.signals):
             return
         ranking = [r for r in message.get(INTENT_RANKING) or [] if r.get(INTENT_NAME_KEY) != DANGER_INTENT]
