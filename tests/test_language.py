@@ -33,7 +33,9 @@ def test_detects_the_language_of_real_messages(detector: LanguageDetector, text:
     assert detector.detect(text) == expected
 
 
-@pytest.mark.parametrize("text", ["ok", "sí", "si", "no", "🙏", "👍👍", "Honduras", "El Salvador", "12345", "", "   ", "?!"])
+@pytest.mark.parametrize(
+    "text", ["ok", "sí", "si", "no", "🙏", "👍👍", "Honduras", "El Salvador", "12345", "", "   ", "?!"]
+)
 def test_short_or_ambiguous_messages_keep_the_current_language(detector: LanguageDetector, text: str) -> None:
     assert detector.detect(text) is None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -109,13 +110,24 @@ def test_typing_indicator_shows_until_the_reply_arrives(page, servers):
 # ---------- safety ----------
 
 
+def assert_forgotten_on_server(servers, session_id: str) -> None:
+    """The assistant's stored conversation is gone too: its tracker has no user message left."""
+    deadline = time.monotonic() + 15
+    while tracker_user_texts(servers, session_id) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert tracker_user_texts(servers, session_id) == [], "quick exit must delete the server-side conversation"
+
+
 def test_quick_exit_button_erases_chat_and_leaves(page, servers):
     chat = open_chat(page, servers)
     chat.say("hello")
-    assert chat.stored()["messages"], "the conversation should be kept in sessionStorage while chatting"
+    stored = chat.stored()
+    assert stored["messages"], "the conversation should be kept in sessionStorage while chatting"
     history = page.evaluate("history.length")
     chat.quick_exit_button().click()
     page.wait_for_url(servers.exit)
+    if not servers.fake:
+        assert_forgotten_on_server(servers, stored["sessionId"])
     expect(page.locator("#weather")).to_be_visible()
     expect(page.locator("#referrer")).to_have_text("none")  # the neutral site is not told where we came from
     assert page.evaluate("history.length") == history, "the exit must replace the chat page in the history"

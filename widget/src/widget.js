@@ -586,7 +586,21 @@ function onKeyDown(e) {
   }
 }
 
+// Ask the assistant to delete the conversation it stored: a "forget me" sent over the REST channel under the
+// same sender id the socket used. sendBeacon survives the page being replaced; a text/plain body keeps it a
+// simple request (no CORS preflight). Best effort: the page leaves whether or not it arrives.
+function forgetOnServer(sessionId) {
+  if (!sessionId || !navigator.sendBeacon) return;
+  try {
+    var body = new Blob([JSON.stringify({ sender: sessionId, message: "/forget_me" })], { type: "text/plain" });
+    navigator.sendBeacon(config.server.replace(/\/+$/, "") + "/webhooks/rest/webhook", body);
+  } catch (e) {
+    /* the exit must never fail */
+  }
+}
+
 function quickExit() {
+  if (state.messages && state.messages.length) forgetOnServer(state.sessionId);
   try {
     window.sessionStorage.removeItem(STORAGE_KEY);
   } catch (e) {
