@@ -187,7 +187,12 @@ class DangerBackstop(_RuleComponent):
         match = self.detector.detect(message.get(UNTRUNCATED_TEXT) or _text(message))
         if match is None or self._is_described_offer(intent, match.signals):
             return
-        ranking = [r for r in message.get(INTENT_RANKING) or [] if r.get(INTENT_NAME_KEY) != DANGER_INTENT]
+        # The others drop to 0 so the FallbackClassifier after us does not see an "ambiguous" tie at the top.
+        ranking = [
+            {**r, PREDICTED_CONFIDENCE_KEY: 0.0}
+            for r in message.get(INTENT_RANKING) or []
+            if r.get(INTENT_NAME_KEY) != DANGER_INTENT
+        ]
         forced = {INTENT_NAME_KEY: DANGER_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
         message.set(INTENT, forced, add_to_output=True)
         message.set(INTENT_RANKING, [forced, *ranking], add_to_output=True)
