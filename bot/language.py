@@ -72,6 +72,11 @@ class LanguageConfig:
         return [s.code for s in self.languages]
 
 
+def supported_codes(path: Path | None = None) -> tuple[str, ...]:
+    """The language codes every user-facing text must exist in, from data/languages.yml."""
+    return tuple(LanguageConfig.load(path).codes)
+
+
 class LanguageDetector:
     """Per-message language detection that prefers saying "don't know" over guessing.
 

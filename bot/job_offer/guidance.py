@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.job_offer.flags import DATA_DIR, load_yaml
+from bot.language import supported_codes
 
 VERIFY_FILE = DATA_DIR / "verify.yml"
 VERDICT_FILE = DATA_DIR / "verdict.yml"
@@ -89,12 +90,12 @@ def parse_guidance(verdict: dict[str, Any], verify: dict[str, Any], languages: t
 def load_guidance(
     verdict_path: Path | str | None = None,
     verify_path: Path | str | None = None,
-    languages: tuple[str, ...] = ("en", "es"),
+    languages: tuple[str, ...] | None = None,
 ) -> Guidance:
     """Read the verdict sentences and the verification advice (the repository's files unless given)."""
     verdict = load_yaml(verdict_path or VERDICT_FILE)
     verify = load_yaml(verify_path or VERIFY_FILE)
-    return parse_guidance(verdict, verify, languages)
+    return parse_guidance(verdict, verify, languages or supported_codes())
 
 
 @lru_cache(maxsize=1)

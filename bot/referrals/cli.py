@@ -18,7 +18,7 @@ from bot.referrals import db, exporter, formatting, loader, query
 from bot.referrals.errors import SeedError
 from bot.referrals.labels import load_labels
 from bot.referrals.seeds import DEFAULT_SEED_DIR, validate_dir
-from bot.referrals.vocab import NEEDS
+from bot.referrals.vocab import NEEDS, REQUIRED_LANGUAGES
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -161,4 +161,4 @@ def _label_languages() -> list[str]:
     try:
         return list(load_labels())
     except (OSError, ValueError):
-        return ["en", "es"]
+        return list(REQUIRED_LANGUAGES)

@@ -6,6 +6,8 @@ a need spelled differently in a seed file would silently never match a user's re
 
 from __future__ import annotations
 
+from bot.language import supported_codes
+
 NEEDS: tuple[str, ...] = (
     "emergency",
     "trafficking_hotline",
@@ -25,7 +27,7 @@ NUMBER_KINDS: tuple[str, ...] = ("phone", "sms", "whatsapp", "tty")
 INTERNATIONAL = "INT"
 
 # Languages every user-facing text must exist in; a third language may be added to seeds and labels as data.
-REQUIRED_LANGUAGES: tuple[str, ...] = ("en", "es")
+REQUIRED_LANGUAGES: tuple[str, ...] = supported_codes()
 
 # Entries not re-checked for longer than this are flagged by `referrals validate` (a warning, not an error).
 STALE_AFTER_DAYS = 365

@@ -14,10 +14,11 @@ from typing import Any
 
 import yaml
 
+from bot.language import supported_codes
 from bot.safety.normalise import CLAUSE_PUNCT, LanguageRules, strip_accents
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "safety" / "danger_patterns.yml"
-LANGUAGES = ("en", "es")
+LANGUAGES = supported_codes()  # data/languages.yml: a new language is a data change
 WHEN = ("always", "not_question", "with_context")
 # A token slot that may be any word but never crosses clause punctuation: "{GAP: 2}" in the data file.
 _GAP_TOKEN: dict[str, Any] = {"TEXT": {"NOT_IN": list(CLAUSE_PUNCT)}, "OP": "?"}
