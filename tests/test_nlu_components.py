@@ -60,6 +60,21 @@ def test_an_offer_that_turned_into_being_locked_in_is_danger(backstop: DangerBac
     assert message.get("intent")["name"] == "report_danger"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "el patron guarda nuestros pasaportes en su camioneta",
+        "they keep my documents in a safe until the contract ends",
+    ],
+)
+def test_an_employer_holding_documents_now_is_danger_even_if_it_sounds_like_an_offer(
+    backstop: DangerBackstop, text: str
+) -> None:
+    message = classified(text, "ask_job_offer_safe", 0.9)
+    backstop.process([message])
+    assert message.get("intent")["name"] == "report_danger"
+
+
 def test_ordinary_questions_are_left_alone(backstop: DangerBackstop) -> None:
     for text in ["what is debt bondage?", "¿qué es la trata de personas?", "hola"]:
         message = classified(text, "faq", 0.9)

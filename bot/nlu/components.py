@@ -29,6 +29,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.language import fold
+
 logger = logging.getLogger(__name__)
 
 DANGER_INTENT = "report_danger"
@@ -165,6 +167,30 @@ class DangerBackstop(_RuleComponent):
             "offer_intent": "ask_job_offer_safe",
             "offer_confidence": 0.6,
             "offer_signals": ["document_taken"],
+            # ...and the message must talk about an offer: "the boss keeps our passports" is not one.
+            "offer_cues": [
+                "offer",
+                "offered",
+                "offering",
+                "job ad",
+                "hiring",
+                "recruiter",
+                "would keep",
+                "will keep",
+                "oferta",
+                "ofrecieron",
+                "ofrecen",
+                "ofrece",
+                "ofrecio",
+                "anuncio",
+                "vacante",
+                "reclutador",
+                "contratar",
+                "me quieren contratar",
+                "se quedarian",
+                "se quedarán",
+                "se quedaran",
+            ],
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -173,19 +199,22 @@ class DangerBackstop(_RuleComponent):
 
         self.detector = DangerDetector.from_file()
 
-    def _is_described_offer(self, intent: dict[str, Any], signals: tuple[str, ...]) -> bool:
+    def _is_described_offer(self, text: str, intent: dict[str, Any], signals: tuple[str, ...]) -> bool:
+        folded = fold(text)
         return (
             intent.get(INTENT_NAME_KEY) == self.config["offer_intent"]
             and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self.config["offer_confidence"]
             and set(signals) <= set(self.config["offer_signals"])
+            and any(fold(cue) in folded for cue in self.config["offer_cues"])
         )
 
     def process_one(self, message: Message) -> None:
         intent = message.get(INTENT) or {}
         if intent.get(INTENT_NAME_KEY) == DANGER_INTENT:
             return
-        match = self.detector.detect(message.get(UNTRUNCATED_TEXT) or _text(message))
-        if match is None or self._is_described_offer(intent, match.signals):
+        text = message.get(UNTRUNCATED_TEXT) or _text(message)
+        match = self.detector.detect(text)
+        if match is None or self._is_described_offer(text, intent, match.signals):
             return
         # The others drop to 0 so the FallbackClassifier after us does not see an "ambiguous" tie at the top.
         ranking = [
