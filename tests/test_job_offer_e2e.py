@@ -17,7 +17,10 @@ FACEBOOK_OFFER = (
 
 
 def answer_until_verdict(assistant: Assistant, sender: str, first: list[dict], answer: str, marker: str) -> list[str]:
-    """Answer every question with `answer` until a reply contains `marker`; return all bot texts."""
+    """Answer every question with `answer` until a reply contains `marker`; return all bot texts.
+
+    Rasa's REST channel sends each paragraph of a reply as its own message, so the verdict spans several.
+    """
     texts = [m.get("text", "") for m in first]
     for _ in range(len(flag_ids()) + 1):
         if any(marker in t for t in texts):
@@ -31,7 +34,7 @@ def test_pasted_offer_is_read_and_not_asked_again(assistant: Assistant) -> None:
     first = assistant.say(sender, FACEBOOK_OFFER)
     assert "911" not in first[0]["text"], "a described offer is the job-offer check, not the emergency reply"
     texts = answer_until_verdict(assistant, sender, first, "no", "warning signs in this offer")
-    verdict = next(t for t in texts if "warning signs in this offer" in t)
+    verdict = "\n".join(texts[next(i for i, t in enumerate(texts) if "warning signs in this offer" in t) :])
     for label in ("They keep your documents", "Too good to be true", "Stranger or online recruiter"):
         assert label in verdict
     for flag in ("document_retention", "online_recruiter", "too_good"):
@@ -43,7 +46,7 @@ def test_no_flags_in_spanish_never_calls_the_offer_safe(assistant: Assistant) ->
     sender = uuid.uuid4().hex
     first = assistant.say(sender, "me ofrecieron un trabajo en canada, es seguro?")
     texts = answer_until_verdict(assistant, sender, first, "no", "No encontré")
-    verdict = next(t for t in texts if "No encontré" in t)
+    verdict = "\n".join(texts[next(i for i, t in enumerate(texts) if "No encontré" in t) :])
     assert "no demuestra" in verdict
     assert "es segura" not in verdict.lower() and "es seguro" not in verdict.lower()
     assert any("otra oferta" in t for t in texts)
