@@ -37,15 +37,20 @@ DANGER_INTENT = "report_danger"
 INTENT_RANKING = "intent_ranking"
 
 
-def _entity(name: str, value: str, start: int, end: int, extractor: str) -> dict[str, Any]:
-    return {
-        ENTITY_ATTRIBUTE_TYPE: name,
-        ENTITY_ATTRIBUTE_VALUE: value,
-        ENTITY_ATTRIBUTE_START: start,
-        ENTITY_ATTRIBUTE_END: end,
-        ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
-        EXTRACTOR: extractor,
-    }
+def _set_entity(message: Message, name: str, value: str, start: int, end: int, extractor: str) -> None:
+    """Replace any earlier entity of that name: one language and one country per message."""
+    entities = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != name]
+    entities.append(
+        {
+            ENTITY_ATTRIBUTE_TYPE: name,
+            ENTITY_ATTRIBUTE_VALUE: value,
+            ENTITY_ATTRIBUTE_START: start,
+            ENTITY_ATTRIBUTE_END: end,
+            ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
+            EXTRACTOR: extractor,
+        }
+    )
+    message.set(ENTITIES, entities, add_to_output=True)
 
 
 def _text(message: Message) -> str:
@@ -123,9 +128,7 @@ class LanguageExtractor(_RuleComponent):
         text = _text(message)
         code = self.detector.requested(text) or self.detector.detect(text)
         if code:
-            entities = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != "language"]
-            entities.append(_entity("language", code, 0, len(text), type(self).__name__))
-            message.set(ENTITIES, entities, add_to_output=True)
+            _set_entity(message, "language", code, 0, len(text), type(self).__name__)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -145,9 +148,7 @@ class CountryExtractor(_RuleComponent):
             return
         # The last country named is usually where the person is now ("I'm from Honduras, now in Mexico").
         match = matches[-1]
-        entities = [e for e in message.get(ENTITIES, []) if e.get(ENTITY_ATTRIBUTE_TYPE) != "country"]
-        entities.append(_entity("country", match.code, match.start_char, match.end_char, type(self).__name__))
-        message.set(ENTITIES, entities, add_to_output=True)
+        _set_entity(message, "country", match.code, match.start_char, match.end_char, type(self).__name__)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
