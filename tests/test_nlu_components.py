@@ -75,6 +75,18 @@ def test_an_employer_holding_documents_now_is_danger_even_if_it_sounds_like_an_o
     assert message.get("intent")["name"] == "report_danger"
 
 
+def test_a_question_the_rules_dismissed_is_not_danger_on_the_classifier_word_alone(backstop: DangerBackstop) -> None:
+    message = classified("what if they take my passport when i get there?", "report_danger", 1.0, "ask_job_offer_safe")
+    backstop.process([message])
+    assert message.get("intent")["name"] == "ask_job_offer_safe"
+
+
+def test_danger_words_the_rules_do_not_know_keep_the_classifier_verdict(backstop: DangerBackstop) -> None:
+    message = classified("the man at the farm says i belong to him now", "report_danger", 0.97, "faq")
+    backstop.process([message])
+    assert message.get("intent")["name"] == "report_danger"
+
+
 def test_ordinary_questions_are_left_alone(backstop: DangerBackstop) -> None:
     for text in ["what is debt bondage?", "¿qué es la trata de personas?", "hola"]:
         message = classified(text, "faq", 0.9)

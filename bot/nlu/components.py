@@ -211,9 +211,10 @@ class DangerBackstop(_RuleComponent):
 
     def process_one(self, message: Message) -> None:
         intent = message.get(INTENT) or {}
-        if intent.get(INTENT_NAME_KEY) == DANGER_INTENT:
-            return
         text = message.get(UNTRUNCATED_TEXT) or _text(message)
+        if intent.get(INTENT_NAME_KEY) == DANGER_INTENT:
+            self._overrule_if_dismissed(message, text)
+            return
         match = self.detector.detect(text)
         if match is None or self._is_described_offer(text, intent, match.signals):
             return
@@ -227,3 +228,23 @@ class DangerBackstop(_RuleComponent):
         message.set(INTENT, forced, add_to_output=True)
         message.set(INTENT_RANKING, [forced, *ranking], add_to_output=True)
         logger.debug("danger backstop overrode the classifier")
+
+    def _overrule_if_dismissed(self, message: Message, text: str) -> None:
+        """The classifier said danger on the words alone, and the rules read those very words as a question,
+        a denial or harmless context ("what if they take my passport?"): take the classifier's next guess.
+
+        Only then: danger words the rules do not know at all keep the classifier's verdict, because a phrasing
+        nobody wrote a pattern for is exactly what the classifier layer is there to catch.
+        """
+        if not self.detector.dismissed(text):
+            return
+        ranking = [r for r in message.get(INTENT_RANKING) or [] if r.get(INTENT_NAME_KEY) != DANGER_INTENT]
+        if not ranking:
+            return
+        runner_up = {INTENT_NAME_KEY: ranking[0][INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: 1.0}
+        message.set(INTENT, runner_up, add_to_output=True)
+        message.set(
+            INTENT_RANKING,
+            [runner_up, *({**r, PREDICTED_CONFIDENCE_KEY: 0.0} for r in ranking[1:])],
+            add_to_output=True,
+        )

@@ -154,6 +154,12 @@ class _LanguageMatcher:
             hits.append(_Hit(group.signal, doc[start:end].text.lower().strip(" " + CLAUSE_PUNCT), start, end))
         return hits
 
+    def mentions(self, text: str) -> bool:
+        """Whether any danger pattern matched at all, before the question, negation and context rules."""
+        doc = self.doc(text)
+        strings = self.nlp.vocab.strings
+        return any(strings[m] in self.groups for m, _, _ in [*self.matcher(doc), *self.phrases(doc)])
+
     def _negated(self, doc: Doc, start: int) -> bool:
         """'nobody took my passport', 'no me quitaron el pasaporte': a denial, unless the match is itself
         negative ('no me dejan salir')."""
@@ -198,6 +204,19 @@ class DangerDetector:
     @property
     def signals(self) -> tuple[str, ...]:
         return self._signals
+
+    def dismissed(self, text: str) -> bool:
+        """Danger words are there, but the rules judged them not an emergency (a question, a denial, no context).
+
+        The NLU layer uses this to overrule a classifier that reacts to the words alone.
+        """
+        try:
+            if not isinstance(text, str) or not text.strip() or self.detect(text) is not None:
+                return False
+            return any(matcher.mentions(text) for matcher in self._matchers)
+        except Exception:
+            logger.exception("danger assessment failed")
+            return False
 
     def detect(self, text: str) -> DangerMatch | None:
         """Return the danger signals in `text`, or None. Never raises: bad input is simply not danger."""
