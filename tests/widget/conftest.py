@@ -30,13 +30,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
 RASA_START_TIMEOUT_S = float(os.environ.get("WIDGET_TEST_RASA_TIMEOUT", "240"))
 
-SOCKETIO_CREDENTIALS = """\
-socketio:
-  user_message_evt: user_uttered
-  bot_message_evt: bot_uttered
-  session_persistence: true
-"""
-
 EXIT_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Local weather</title></head>
 <body><h1 id="weather">Weather today: sunny, 24 degrees</h1>
@@ -158,8 +151,8 @@ def rasa_url(workdir: Path) -> Iterator[tuple[str, bool]]:
         timeout=120,
         check=False,
     )
-    credentials = workdir / "credentials.yml"
-    credentials.write_text(SOCKETIO_CREDENTIALS)
+    # The repository's own channels (socket.io for the widget, REST for quick exit's "forget me" beacon).
+    credentials = ROOT / "credentials.yml"
     cmd = [
         rasa_bin,
         "run",
