@@ -37,6 +37,12 @@ def test_backstop_forces_danger_and_the_fallback_does_not_undo_it(backstop: Dang
     assert message.get("intent")["name"] == "report_danger"
 
 
+def test_an_unsure_danger_guess_confirmed_by_the_rules_is_not_turned_into_a_fallback(backstop: DangerBackstop) -> None:
+    message = classified("i havent been paid in 3 months and they threaten to call immigration", "report_danger", 0.13)
+    fallback(backstop.process([message]))
+    assert message.get("intent")["name"] == "report_danger"
+
+
 def test_backstop_hears_a_plea_at_the_end_of_a_huge_paste(backstop: DangerBackstop) -> None:
     message = Message(data={"text": "bla " * 30000 + " they took my passport and won't let me leave"})
     MessageLimiter({"max_chars": 2000}).process([message])

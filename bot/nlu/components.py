@@ -212,13 +212,22 @@ class DangerBackstop(_RuleComponent):
     def process_one(self, message: Message) -> None:
         intent = message.get(INTENT) or {}
         text = message.get(UNTRUNCATED_TEXT) or _text(message)
-        if intent.get(INTENT_NAME_KEY) == DANGER_INTENT:
-            self._overrule_if_dismissed(message, text)
-            return
         match = self.detector.detect(text)
+        if intent.get(INTENT_NAME_KEY) == DANGER_INTENT:
+            # The classifier's own danger guess is kept even when it is unsure (the fallback after us would
+            # otherwise answer "I didn't understand"), unless the rules read the words as harmless.
+            if match is None and self._overrule_if_dismissed(message, text):
+                return
+            self._force_danger(message)
+            return
         if match is None or self._is_described_offer(text, intent, match.signals):
             return
-        # The others drop to 0 so the FallbackClassifier after us does not see an "ambiguous" tie at the top.
+        self._force_danger(message)
+        logger.debug("danger backstop overrode the classifier")
+
+    @staticmethod
+    def _force_danger(message: Message) -> None:
+        # The others drop to 0 so the FallbackClassifier after us sees neither low confidence nor a tie.
         ranking = [
             {**r, PREDICTED_CONFIDENCE_KEY: 0.0}
             for r in message.get(INTENT_RANKING) or []
@@ -227,9 +236,8 @@ class DangerBackstop(_RuleComponent):
         forced = {INTENT_NAME_KEY: DANGER_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
         message.set(INTENT, forced, add_to_output=True)
         message.set(INTENT_RANKING, [forced, *ranking], add_to_output=True)
-        logger.debug("danger backstop overrode the classifier")
 
-    def _overrule_if_dismissed(self, message: Message, text: str) -> None:
+    def _overrule_if_dismissed(self, message: Message, text: str) -> bool:
         """The classifier said danger on the words alone, and the rules read those very words as a question,
         a denial or harmless context ("what if they take my passport?"): take the classifier's next guess.
 
@@ -237,10 +245,10 @@ class DangerBackstop(_RuleComponent):
         nobody wrote a pattern for is exactly what the classifier layer is there to catch.
         """
         if not self.detector.dismissed(text):
-            return
+            return False
         ranking = [r for r in message.get(INTENT_RANKING) or [] if r.get(INTENT_NAME_KEY) != DANGER_INTENT]
         if not ranking:
-            return
+            return False
         runner_up = {INTENT_NAME_KEY: ranking[0][INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: 1.0}
         message.set(INTENT, runner_up, add_to_output=True)
         message.set(
@@ -248,3 +256,4 @@ class DangerBackstop(_RuleComponent):
             [runner_up, *({**r, PREDICTED_CONFIDENCE_KEY: 0.0} for r in ranking[1:])],
             add_to_output=True,
         )
+        return True
