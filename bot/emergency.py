@@ -121,7 +121,8 @@ def country_buttons(
     return [
         {
             "title": names.get(cc, {}).get(code) or (seeds[cc].get("name") or {}).get(code, cc),
-            "payload": f'/inform_country{{"country":"{cc}"}}',
+            # Doubled braces: Rasa fills {slot} placeholders in responses; this is how a literal brace survives.
+            "payload": f'/inform_country{{{{"country":"{cc}"}}}}',
         }
         for cc in labels["emergency_country_buttons"]["codes"]
         if cc in seeds
