@@ -31,7 +31,13 @@ def _language_condition(code: str) -> list[dict[str, str]]:
     return [{"type": "slot", "name": "language", "value": code}]
 
 
-def _variations(per_language: dict[str, Any], name: str, where: str, config: LanguageConfig) -> list[dict]:
+def _variations(
+    per_language: dict[str, Any],
+    name: str,
+    where: str,
+    config: LanguageConfig,
+    country_buttons: dict[str, list[dict]] | None = None,
+) -> list[dict]:
     """One conditioned variation per language, plus an unconditioned copy in the default language.
 
     The unconditioned copy is what Rasa falls back to if the slot ever holds something unexpected.
@@ -42,18 +48,21 @@ def _variations(per_language: dict[str, Any], name: str, where: str, config: Lan
             raise ResponseDataError(f"{where}: response {name!r} has no {code!r} version")
         entries = per_language[code]
         prepared[code] = [
-            _prepare(entry, code, name, where) for entry in (entries if isinstance(entries, list) else [entries])
+            _prepare(entry, code, name, where, country_buttons)
+            for entry in (entries if isinstance(entries, list) else [entries])
         ]
     out = [{**entry, "condition": _language_condition(code)} for code in config.codes for entry in prepared[code]]
     return out + [dict(entry) for entry in prepared[config.default]]
 
 
-def _prepare(entry: Any, code: str, name: str, where: str) -> dict:
+def _prepare(
+    entry: Any, code: str, name: str, where: str, country_buttons: dict[str, list[dict]] | None = None
+) -> dict:
     entry = {"text": entry} if isinstance(entry, str) else dict(entry)
     if entry.pop("country_buttons", False):
-        from bot.emergency import country_buttons
-
-        entry["buttons"] = country_buttons(load_response_texts()[1], code)
+        if country_buttons is None:
+            raise ResponseDataError(f"{where}: response {name!r} asks for country buttons, which only build() has")
+        entry["buttons"] = country_buttons[code]
     if not str(entry.get("text") or "").strip():
         raise ResponseDataError(f"{where}: response {name!r} ({code}) has an empty text")
     return entry
@@ -111,9 +120,12 @@ def build(out_dir: Path | None = None) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     texts, labels = load_response_texts()
     cards = load_cards(languages=config.codes)
+    from bot.emergency import country_buttons
+
+    buttons = {code: country_buttons(labels, code) for code in config.codes}  # seed files read once per language
 
     conversation = {
-        name: _variations(spec["texts"], name, spec["file"], config) for name, spec in sorted(texts.items())
+        name: _variations(spec["texts"], name, spec["file"], config, buttons) for name, spec in sorted(texts.items())
     }
     conversation["utter_learn_menu"] = learn_menu(cards, labels, config)
     conversation.update(emergency_responses(labels, config))

@@ -244,7 +244,8 @@ class DangerBackstop(_RuleComponent):
         Only then: danger words the rules do not know at all keep the classifier's verdict, because a phrasing
         nobody wrote a pattern for is exactly what the classifier layer is there to catch.
         """
-        if not self.detector.dismissed(text):
+        # `detect` already found nothing (the caller checked), so "dismissed" is: the danger words are there.
+        if not self.detector.mentions(text):
             return False
         ranking = [r for r in message.get(INTENT_RANKING) or [] if r.get(INTENT_NAME_KEY) != DANGER_INTENT]
         if not ranking:

@@ -210,10 +210,15 @@ class DangerDetector:
 
         The NLU layer uses this to overrule a classifier that reacts to the words alone.
         """
+        if not isinstance(text, str) or not text.strip() or self.detect(text) is not None:
+            return False
+        return self.mentions(text)
+
+    def mentions(self, text: str) -> bool:
+        """Whether any danger pattern matches before the rules that gate it; for a caller that already knows
+        `detect(text)` found nothing, this is `dismissed` without detecting twice."""
         try:
-            if not isinstance(text, str) or not text.strip() or self.detect(text) is not None:
-                return False
-            return any(matcher.mentions(text) for matcher in self._matchers)
+            return isinstance(text, str) and any(matcher.mentions(text) for matcher in self._matchers)
         except Exception:
             logger.exception("danger assessment failed")
             return False
