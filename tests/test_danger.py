@@ -101,6 +101,9 @@ MUST_CATCH = [
     ("pls help me kitaron el pasaporte", {"document_taken"}),
     # it happened, even though the person asks whether it is normal
     ("my boss took my passport, is that normal?", {"document_taken"}),
+    # taken from someone, and who holds them named
+    ("me sacaron el pasaporte", {"document_taken"}),
+    ("los papeles los tiene el patron", {"document_taken"}),
     ("is it normal that my boss has had my passport since march?", {"document_taken"}),
 ]
 
@@ -125,6 +128,12 @@ NOT_DANGER = [
     "necesito ayuda para encontrar trabajo",
     "vos sos de la OIM?",
     "I can't leave the country without a visa, right?",
+    # getting a document, a document's own problem, a lost key, a shift
+    "como saco una visa de trabajo para canada",
+    "mi visa tiene un error en la fecha",
+    "lost my keys and im locked out of my room",
+    "my boss never lets me leave early on fridays",
+    "mi jefe nunca me deja salir temprano",
 ]
 
 
@@ -179,10 +188,10 @@ def test_html_around_a_cry_does_not_hide_it(detector: DangerDetector) -> None:
 def test_internal_failure_returns_none_and_does_not_log_the_text(
     detector: DangerDetector, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(_text: str) -> list:
+    def broken(_text: str) -> tuple:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(detector._matchers[0], "hits", broken)
+    monkeypatch.setattr(detector._matchers[0], "read", broken)
     secret = "my secret message about a passport"
     with caplog.at_level(logging.DEBUG):
         assert detector.detect(secret) is None

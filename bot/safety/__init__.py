@@ -1,5 +1,5 @@
 """Safety checks that run before anything else: is the person writing in danger right now?"""
 
-from bot.safety.danger import DangerDetector, DangerMatch
+from bot.safety.danger import Assessment, DangerDetector, DangerMatch
 
-__all__ = ["DangerDetector", "DangerMatch"]
+__all__ = ["Assessment", "DangerDetector", "DangerMatch"]

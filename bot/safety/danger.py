@@ -37,6 +37,15 @@ class DangerMatch:
 
 
 @dataclass(frozen=True)
+class Assessment:
+    """One reading of a message: the danger found (or None), and whether danger words were there but read
+    as harmless (a question, a denial, a not-danger phrase), which `match` alone cannot tell."""
+
+    match: DangerMatch | None
+    dismissed: bool
+
+
+@dataclass(frozen=True)
 class _Hit:
     signal: str
     text: str
@@ -124,7 +133,13 @@ class _LanguageMatcher:
         lemma = self.lemmas.get(word, word)
         return lemma if isinstance(lemma, str) else word
 
-    def hits(self, text: str) -> list[_Hit]:
+    def read(self, text: str) -> tuple[list[_Hit], bool]:
+        """The hits that fire, and whether some danger words were read as harmless instead.
+
+        Harmless means the rules recognised a reading: a question or hypothetical, a denial, a not-danger
+        phrase. A context pattern that merely lacks its context ("ayuda" alone) is not a harmless reading, only
+        too little to go on, so it does not count.
+        """
         doc = self.doc(text)
         strings = self.nlp.vocab.strings
         found = [(strings[m], s, e) for m, s, e in [*self.matcher(doc), *self.phrases(doc)]]
@@ -138,27 +153,25 @@ class _LanguageMatcher:
         # "no me quitaron el pasaporte": the shorter "quitaron el pasaporte" is denied along with the longer.
         denied = [(sig, s, e) for sig, s, e in signal_spans if self._negated(doc, s)]
         hits: list[_Hit] = []
+        harmless = False
         for key, start, end in found:
             group = self.groups.get(key)
             if group is None:
                 continue
             if any(s < end and start < e for s, e in blocked):
+                harmless = True
                 continue
             if any(sig == group.signal and s <= start and end <= e for sig, s, e in denied):
+                harmless = True
                 continue
             # The question rule (see the data file) gates every group except `always`.
             if group.when != "always" and not now and (offer_question or self._in_question(doc, frames, start)):
+                harmless = True
                 continue
             if group.when == "with_context" and not self._has_context(doc, group.context, start, end):
                 continue
             hits.append(_Hit(group.signal, doc[start:end].text.lower().strip(" " + CLAUSE_PUNCT), start, end))
-        return hits
-
-    def mentions(self, text: str) -> bool:
-        """Whether any danger pattern matched at all, before the question, negation and context rules."""
-        doc = self.doc(text)
-        strings = self.nlp.vocab.strings
-        return any(strings[m] in self.groups for m, _, _ in [*self.matcher(doc), *self.phrases(doc)])
+        return hits, harmless and not hits
 
     def _negated(self, doc: Doc, start: int) -> bool:
         """'nobody took my passport', 'no me quitaron el pasaporte': a denial, unless the match is itself
@@ -205,37 +218,29 @@ class DangerDetector:
     def signals(self) -> tuple[str, ...]:
         return self._signals
 
-    def dismissed(self, text: str) -> bool:
-        """Danger words are there, but the rules judged them not an emergency (a question, a denial, no context).
-
-        The NLU layer uses this to overrule a classifier that reacts to the words alone.
-        """
-        if not isinstance(text, str) or not text.strip() or self.detect(text) is not None:
-            return False
-        return self.mentions(text)
-
-    def mentions(self, text: str) -> bool:
-        """Whether any danger pattern matches before the rules that gate it; for a caller that already knows
-        `detect(text)` found nothing, this is `dismissed` without detecting twice."""
-        try:
-            return isinstance(text, str) and any(matcher.mentions(text) for matcher in self._matchers)
-        except Exception:
-            logger.exception("danger assessment failed")
-            return False
-
     def detect(self, text: str) -> DangerMatch | None:
         """Return the danger signals in `text`, or None. Never raises: bad input is simply not danger."""
+        return self.assess(text).match
+
+    def dismissed(self, text: str) -> bool:
+        """Danger words are there, but the rules read them as harmless (a question, a denial, a not-danger
+        phrase). The NLU layer uses this to overrule a classifier that reacts to the words alone."""
+        return self.assess(text).dismissed
+
+    def assess(self, text: str) -> Assessment:
+        """Both answers in one reading of the message. Never raises: bad input is simply not danger."""
         try:
             if isinstance(text, bytes | bytearray):
                 text = bytes(text).decode("utf-8", errors="replace")
             if not isinstance(text, str) or not text.strip():
-                return None
-            hits = [hit for matcher in self._matchers for hit in matcher.hits(text)]
+                return Assessment(None, False)
+            readings = [matcher.read(text) for matcher in self._matchers]
         except Exception:  # a backstop must not take the conversation down; the classifier still runs.
             logger.exception("danger detection failed on a message of type %s", type(text).__name__)
-            return None
+            return Assessment(None, False)
+        hits = [hit for found, _ in readings for hit in found]
         if not hits:
-            return None
+            return Assessment(None, any(harmless for _, harmless in readings))
         signals = tuple(s for s in self._signals if any(h.signal == s for h in hits))
         # Report each phrase once, and not again inside a longer phrase found for the same signal.
         kept = [
@@ -251,4 +256,4 @@ class DangerDetector:
             )
         ]
         matched = tuple(dict.fromkeys(h.text for h in sorted(kept, key=lambda h: h.start) if h.text))
-        return DangerMatch(signals=signals, matched=matched[:20])
+        return Assessment(DangerMatch(signals=signals, matched=matched[:20]), False)
