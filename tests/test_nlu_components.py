@@ -6,7 +6,14 @@ import pytest
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.components import CountryExtractor, DangerBackstop, LanguageExtractor, MessageLimiter
+from bot.nlu.components import (
+    DANGER_DECISION,
+    DANGER_PROBABILITY,
+    CountryExtractor,
+    DangerBackstop,
+    LanguageExtractor,
+    MessageLimiter,
+)
 
 
 @pytest.fixture(scope="module")
@@ -14,15 +21,26 @@ def backstop() -> DangerBackstop:
     return DangerBackstop({})
 
 
-def classified(text: str, intent: str, confidence: float, runner_up: str = "faq") -> Message:
-    """A message as the DIET classifier leaves it: an intent and a ranking."""
+def classified(
+    text: str,
+    intent: str,
+    confidence: float,
+    runner_up: str = "faq",
+    runner_up_confidence: float | None = None,
+    danger_probability: float | None = None,
+) -> Message:
+    """A message as the classifiers leave it: DIET's intent and ranking, and the danger classifier's probability
+    (None: no danger classifier in the pipeline)."""
     message = Message(data={"text": text})
     message.set("intent", {"name": intent, "confidence": confidence}, add_to_output=True)
+    second = confidence if runner_up_confidence is None else runner_up_confidence
     message.set(
         "intent_ranking",
-        [{"name": intent, "confidence": confidence}, {"name": runner_up, "confidence": confidence}],
+        [{"name": intent, "confidence": confidence}, {"name": runner_up, "confidence": second}],
         add_to_output=True,
     )
+    if danger_probability is not None:
+        message.set(DANGER_PROBABILITY, danger_probability, add_to_output=True)
     return message
 
 
@@ -88,7 +106,89 @@ def test_a_question_the_rules_dismissed_is_not_danger_on_the_classifier_word_alo
 
 
 def test_danger_words_the_rules_do_not_know_keep_the_classifier_verdict(backstop: DangerBackstop) -> None:
-    message = classified("the man at the farm says i belong to him now", "report_danger", 0.97, "faq")
+    message = classified("someone sits outside our door all night", "report_danger", 0.97, "faq")
+    backstop.process([message])
+    assert message.get("intent")["name"] == "report_danger"
+
+
+# --- two classifiers must agree when the rules found nothing ------------------------------------------------
+
+# Words the rules do not know, so only the classifiers can tell.
+UNKNOWN_TO_RULES = "someone sits outside our door all night"
+
+
+def test_both_classifiers_agreeing_is_danger(backstop: DangerBackstop) -> None:
+    message = classified(UNKNOWN_TO_RULES, "report_danger", 0.97, danger_probability=0.8)
+    fallback(backstop.process([message]))
+    assert message.get("intent")["name"] == "report_danger"
+    assert message.get(DANGER_DECISION)["by"] == "both classifiers"
+
+
+def test_one_classifier_alone_is_not_danger_and_a_noise_guess_is_not_answered(backstop: DangerBackstop) -> None:
+    # DIET is sure, the danger classifier is not: no emergency reply. DIET's runner-up had almost no share, so
+    # the person is asked to rephrase instead of getting an answer to a guess.
+    message = classified(
+        "mi hermana trabaja en un bar y esta contenta", "report_danger", 0.99, "greet", 0.004, danger_probability=0.2
+    )
+    fallback(backstop.process([message]))
+    assert message.get("intent")["name"] == "nlu_fallback"
+    assert message.get(DANGER_DECISION) == {
+        "danger": False,
+        "by": None,
+        "signals": [],
+        "intent_classifier": True,
+        "danger_classifier": False,
+    }
+
+
+def test_an_overruled_danger_guess_yields_to_a_runner_up_with_a_real_share(backstop: DangerBackstop) -> None:
+    message = classified(
+        "my family will pay for the visa", "report_danger", 0.55, "ask_job_offer_safe", 0.4, danger_probability=0.3
+    )
+    fallback(backstop.process([message]))
+    assert message.get("intent")["name"] == "ask_job_offer_safe"
+
+
+def test_forget_me_is_never_a_runner_up_promoted_on_a_guess(backstop: DangerBackstop) -> None:
+    message = classified("i cant leave my job now, i need the money", "report_danger", 0.6, "forget_me", 0.35, 0.1)
+    fallback(backstop.process([message]))
+    assert message.get("intent")["name"] != "forget_me"
+
+
+def test_a_nearly_certain_danger_classifier_is_danger_on_its_own(backstop: DangerBackstop) -> None:
+    message = classified(UNKNOWN_TO_RULES, "ask_job_offer_safe", 0.9, danger_probability=0.97)
+    fallback(backstop.process([message]))
+    assert message.get("intent")["name"] == "report_danger"
+    assert message.get(DANGER_DECISION)["by"] == "danger classifier"
+
+
+def test_a_likely_but_not_certain_danger_classifier_alone_is_not_danger(backstop: DangerBackstop) -> None:
+    message = classified(UNKNOWN_TO_RULES, "ask_job_offer_safe", 0.9, danger_probability=0.7)
+    backstop.process([message])
+    assert message.get("intent")["name"] == "ask_job_offer_safe"
+
+
+def test_rules_beat_two_unconvinced_classifiers(backstop: DangerBackstop) -> None:
+    message = classified("me quitaron el pasaporte y no me dejan salir", "faq", 0.99, danger_probability=0.01)
+    fallback(backstop.process([message]))
+    assert message.get("intent")["name"] == "report_danger"
+    decision = message.get(DANGER_DECISION)
+    assert decision["by"] == "rules" and {"document_taken", "cannot_leave"} <= set(decision["signals"])
+    assert "pasaporte" not in str(decision), "the decision is stored with the conversation: no user words in it"
+
+
+def test_a_question_the_rules_dismissed_overrules_both_classifiers(backstop: DangerBackstop) -> None:
+    message = classified(
+        "what if they take my passport when i get there?", "report_danger", 0.9, "ask_job_offer_safe", 0.1, 0.95
+    )
+    backstop.process([message])
+    assert message.get("intent")["name"] == "ask_job_offer_safe"
+
+
+def test_danger_words_without_their_context_do_not_dismiss_the_classifiers(backstop: DangerBackstop) -> None:
+    # "no nos pagan" needs context to fire on its own; missing context is not a harmless reading.
+    text = "no nos pagan hace 3 meses y el encargado anda con pistola, dice q el q se va se muere"
+    message = classified(text, "report_danger", 0.9, danger_probability=0.8)
     backstop.process([message])
     assert message.get("intent")["name"] == "report_danger"
 
@@ -122,3 +222,23 @@ def test_bad_input_never_breaks_the_pipeline(backstop: DangerBackstop, text: str
     message = Message(data={"text": text})
     for component in (MessageLimiter({}), LanguageExtractor({}), CountryExtractor({}), backstop):
         component.process([message])
+
+
+def test_long_training_examples_are_cut_for_the_classifiers_but_kept_whole_for_the_danger_layers() -> None:
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    words = [f"w{i}" for i in range(80)]
+    long_example = Message(data={"text": " ".join(words), "intent": "report_danger"})
+    short_example = Message(data={"text": "me quitaron el pasaporte", "intent": "report_danger"})
+    MessageLimiter({"max_training_words": 30}).process_training_data(TrainingData([long_example, short_example]))
+    assert long_example.get("text").split() == words[:15] + words[-15:]
+    assert long_example.get("untruncated_text") == " ".join(words)
+    assert short_example.get("text") == "me quitaron el pasaporte"
+    assert short_example.get("untruncated_text") is None
+
+
+def test_a_long_message_is_classified_whole() -> None:
+    text = " ".join(["palabra"] * 200) + " no me dejan salir"
+    message = Message(data={"text": text})
+    MessageLimiter({}).process([message])
+    assert message.get("text") == text

@@ -97,21 +97,38 @@ class MessageLimiter(_RuleComponent):
     """Keeps the classifiers' input to a sane length, so a 100 kB paste is answered in time instead of timing out.
 
     The start and the end of the message are kept (a plea often comes last); the full text stays available to
-    the danger backstop under `untruncated_text`, and the stored conversation keeps what the user sent.
+    the danger layers under `untruncated_text`, and the stored conversation keeps what the user sent.
+
+    Training examples are cut harder, to `max_training_words`: DIET pads every batch to its longest example, so
+    a few dozen long examples spread over the batches doubled the training time. Long messages are still
+    classified whole; the danger classifier also learns from the whole example.
     """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"max_chars": 2000}
+        return {"max_chars": 2000, "max_training_words": 30}
+
+    def _setting(self, key: str) -> int:
+        return int(self.config.get(key) or self.get_default_config()[key])
 
     def process_one(self, message: Message) -> None:
         text = _text(message)
-        limit = int(self.config.get("max_chars") or self.get_default_config()["max_chars"])
+        limit = self._setting("max_chars")
         if len(text) <= limit:
             return
         message.set(UNTRUNCATED_TEXT, text)
         half = limit // 2
         message.set(TEXT, f"{text[:half]} {text[-half:]}")
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        limit = self._setting("max_training_words")
+        for example in training_data.training_examples:
+            text = _text(example)
+            words = text.split()
+            if len(words) > limit:
+                example.set(UNTRUNCATED_TEXT, text)
+                example.set(TEXT, " ".join(words[: limit // 2] + words[-(limit - limit // 2) :]))
+        return training_data
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -151,17 +168,117 @@ class CountryExtractor(_RuleComponent):
         _set_entity(message, "country", match.code, match.start_char, match.end_char, type(self).__name__)
 
 
+DANGER_PROBABILITY = "danger_probability"
+DANGER_DECISION = "danger_decision"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class DangerClassifier(GraphComponent):
+    """The second statistical opinion on danger (bot.safety.classifier): a probability per message.
+
+    It sets no intent. DangerBackstop reads the probability and gives the emergency reply on the intent
+    classifier's word only when this model agrees, so one model's misfire ("sos un bot?") is not an alarm.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"intent": DANGER_INTENT, "c": 10.0}
+
+    def __init__(
+        self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, scorer: Any = None
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.scorer = scorer
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DangerClassifier:
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> DangerClassifier:
+        from bot.safety.classifier import DangerScorer
+
+        try:
+            with model_storage.read_from(resource) as directory:
+                scorer = DangerScorer.load(directory)
+        except (ValueError, OSError):
+            # Without it the backstop falls back to the rules and the intent classifier alone.
+            logger.warning("no trained danger classifier in this model; retrain to add it")
+            scorer = None
+        return cls(config, model_storage, resource, scorer)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from bot.safety.classifier import DangerScorer
+
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and _text(e)]
+        texts = [e.get(UNTRUNCATED_TEXT) or _text(e) for e in examples]
+        labels = [e.get(INTENT) == self.config["intent"] for e in examples]
+        try:
+            self.scorer = DangerScorer.fit(texts, labels, c=float(self.config["c"]))
+        except ValueError as error:
+            logger.warning("danger classifier not trained: %s", error)
+            return self._resource
+        with self._model_storage.write_to(self._resource) as directory:
+            self.scorer.save(directory)
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        if self.scorer is None:
+            return messages
+        for message in messages:
+            try:
+                text = message.get(UNTRUNCATED_TEXT) or _text(message)
+                message.set(DANGER_PROBABILITY, self.scorer.probability(text), add_to_output=True)
+            except Exception:  # the rules still run; a missing probability means "no second opinion"
+                logger.exception("danger classifier failed on a message")
+        return messages
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class DangerBackstop(_RuleComponent):
-    """Second safety layer: phrase patterns that force the danger intent when the classifier missed it.
+    """Decides whether the message gets the emergency reply, from three opinions.
 
-    It sits after the classifiers and before the FallbackClassifier, so a matched message can never fall into
-    "sorry, I didn't understand".
+    1. The phrase rules (bot.safety) found danger: yes, whatever the classifiers say. They are the layer
+       that fires "even when the classifier is unsure"; a rule match is evidence a reviewer can read.
+    2. The rules read the danger words as harmless (a question, a denial): no, the classifier reacted to
+       the words alone ("what if they take my passport?").
+    3. Otherwise the intent classifier (DIET) and the danger classifier (DangerClassifier) must agree: DIET's
+       top intent is danger and the danger probability reaches `agreement`, or the danger classifier alone is
+       nearly certain (`alone`). Either model alone misfires on everyday messages with danger words.
+
+    It sits after the classifiers and before the FallbackClassifier, so a message judged danger can never fall
+    into "sorry, I didn't understand".
     """
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
+            # The danger probability (DangerClassifier) at which it confirms DIET's danger guess, and at
+            # which it is taken on its own. Without a DangerClassifier in the pipeline, DIET decides alone.
+            "agreement": 0.5,
+            "alone": 0.9,
+            # When DIET's danger guess is overruled, its next guess is used if DIET gave it this much...
+            "runner_up_floor": 0.1,
+            # ...and is never one of these (an irreversible action on a guess).
+            "runner_up_never": ["forget_me"],
             # A described job offer that only says "they keep the passport" is a red flag for the job-offer
             # check to explain, not an emergency: the classifier must be this sure it is an offer, and the
             # backstop must have found nothing but these signals. Anything else (locked in, threats...) wins.
@@ -212,18 +329,44 @@ class DangerBackstop(_RuleComponent):
     def process_one(self, message: Message) -> None:
         intent = message.get(INTENT) or {}
         text = message.get(UNTRUNCATED_TEXT) or _text(message)
-        match = self.detector.detect(text)
-        if intent.get(INTENT_NAME_KEY) == DANGER_INTENT:
-            # The classifier's own danger guess is kept even when it is unsure (the fallback after us would
-            # otherwise answer "I didn't understand"), unless the rules read the words as harmless.
-            if match is None and self._overrule_if_dismissed(message, text):
-                return
+        reading = self.detector.assess(text)
+        said_danger = intent.get(INTENT_NAME_KEY) == DANGER_INTENT
+        by: str | None = None
+        signals: tuple[str, ...] = ()
+        if reading.match is not None:
+            if said_danger or not self._is_described_offer(text, intent, reading.match.signals):
+                by, signals = "rules", reading.match.signals
+        elif not reading.dismissed:
+            by = self._classifiers_verdict(message, said_danger)
+        if by is not None:
+            # Kept even when DIET was unsure: the fallback after us would otherwise answer "I didn't understand".
             self._force_danger(message)
-            return
-        if match is None or self._is_described_offer(text, intent, match.signals):
-            return
-        self._force_danger(message)
-        logger.debug("danger backstop overrode the classifier")
+        elif said_danger:
+            self._take_runner_up(message)
+        # Why the message did or did not get the emergency reply, for maintainers and `make eval`. Signal ids
+        # only, never the words that matched: this is stored with the conversation.
+        probability = message.get(DANGER_PROBABILITY)
+        decision = {
+            "danger": by is not None,
+            "by": by,
+            "signals": list(signals),
+            "intent_classifier": said_danger,
+            "danger_classifier": (
+                probability >= float(self.config["agreement"]) if isinstance(probability, int | float) else None
+            ),
+        }
+        message.set(DANGER_DECISION, decision, add_to_output=True)
+
+    def _classifiers_verdict(self, message: Message, said_danger: bool) -> str | None:
+        """Which statistical opinion makes it danger, or None."""
+        probability = message.get(DANGER_PROBABILITY)
+        if not isinstance(probability, int | float):
+            return "intent classifier" if said_danger else None  # no second opinion in this pipeline
+        if said_danger and probability >= float(self.config["agreement"]):
+            return "both classifiers"
+        if probability >= float(self.config["alone"]):
+            return "danger classifier"
+        return None
 
     @staticmethod
     def _force_danger(message: Message) -> None:
@@ -237,24 +380,28 @@ class DangerBackstop(_RuleComponent):
         message.set(INTENT, forced, add_to_output=True)
         message.set(INTENT_RANKING, [forced, *ranking], add_to_output=True)
 
-    def _overrule_if_dismissed(self, message: Message, text: str) -> bool:
-        """The classifier said danger on the words alone, and the rules read those very words as a question,
-        a denial or harmless context ("what if they take my passport?"): take the classifier's next guess.
+    def _take_runner_up(self, message: Message) -> None:
+        """DIET's danger guess was not confirmed: its next guess takes over.
 
-        Only then: danger words the rules do not know at all keep the classifier's verdict, because a phrasing
-        nobody wrote a pattern for is exactly what the classifier layer is there to catch.
+        That guess is trusted only if DIET gave it a real share (`runner_up_floor`); otherwise it keeps its own
+        low confidence and the fallback asks the person to rephrase, instead of answering a guess made of noise.
+        Intents with lasting effects (`runner_up_never`: forget me deletes the conversation) are never promoted.
         """
-        # `detect` already found nothing (the caller checked), so "dismissed" is: the danger words are there.
-        if not self.detector.mentions(text):
-            return False
         ranking = [r for r in message.get(INTENT_RANKING) or [] if r.get(INTENT_NAME_KEY) != DANGER_INTENT]
         if not ranking:
-            return False
-        runner_up = {INTENT_NAME_KEY: ranking[0][INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: 1.0}
+            message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, add_to_output=True)
+            return
+        best = ranking[0]
+        confidence = float(best.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        if (
+            confidence >= float(self.config["runner_up_floor"])
+            and best[INTENT_NAME_KEY] not in self.config["runner_up_never"]
+        ):
+            confidence = 1.0
+        runner_up = {INTENT_NAME_KEY: best[INTENT_NAME_KEY], PREDICTED_CONFIDENCE_KEY: confidence}
         message.set(INTENT, runner_up, add_to_output=True)
         message.set(
             INTENT_RANKING,
             [runner_up, *({**r, PREDICTED_CONFIDENCE_KEY: 0.0} for r in ranking[1:])],
             add_to_output=True,
         )
-        return True
