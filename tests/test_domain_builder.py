@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,36 @@ def test_emergency_reply_exists_for_every_seeded_country_in_every_language(gener
             and {"name": "country", "value": None, "type": "slot"} in v.get("condition", [])
         ]
         assert len(generic) == 1 and "911" in generic[0]["text"]
+
+
+# Country names as the fixed texts write them, in every language, and the ISO code of their seed file.
+_NAMED = {"Guatemala": "GT", "Nicaragua": "NI", "Panama": "PA", "Panamá": "PA"}
+# Where the fixed texts say 911 works (data/responses/safety.yml, emergency_generic).
+_911_COUNTRIES = {"US", "CA", "MX", "BZ", "SV", "HN", "CR", "DO"}
+
+
+def _emergency_numbers() -> dict[str, set[str]]:
+    numbers: dict[str, set[str]] = {}
+    for path in (REPO_ROOT / "data" / "referrals").glob("[a-z][a-z].yml"):
+        seed = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for organisation in seed.get("organisations") or []:
+            if "emergency" in (organisation.get("needs") or []):
+                numbers.setdefault(seed["country"], set()).update(
+                    str(c["value"]) for c in organisation.get("contacts") or [] if c.get("kind") == "phone"
+                )
+    return numbers
+
+
+@pytest.mark.parametrize("response", ["utter_ask_rephrase", "utter_fallback_handoff"])
+def test_emergency_numbers_written_in_fixed_replies_are_in_the_referral_directory(generated, response: str) -> None:
+    """The fallback replies name emergency numbers in plain text (they must work without any lookup): each one
+    must be an emergency number of the country it is given for, in the directory's verified seed files."""
+    numbers = _emergency_numbers()
+    assert _911_COUNTRIES <= {cc for cc, found in numbers.items() if "911" in found}
+    for variation in generated[response]:
+        text = variation["text"]
+        assert "911" in text
+        named = re.findall(r"(Guatemala|Nicaragua|Panamá|Panama) (\d{3})", text)
+        assert len(named) == 3, text
+        for country, number in named:
+            assert number in numbers[_NAMED[country]], (country, number)
