@@ -51,17 +51,27 @@ def test_labelled_set_is_large_and_bilingual() -> None:
         assert langs.count("en") >= 30 and langs.count("es") >= 30, label
 
 
-def test_labelled_set_is_worded_differently_from_the_training_data() -> None:
-    raw = yaml.safe_load(TRAINING.read_text(encoding="utf-8"))
-    training = {
-        line.strip()[2:].strip().lower()
-        for block in raw["nlu"]
-        for line in block["examples"].splitlines()
-        if line.strip().startswith("- ")
-    }
-    labelled = load_set(DEFAULT_SET)
-    overlap = [i["text"] for items in labelled.values() for i in items if i["text"].lower() in training]
-    assert overlap == []
+def _training_texts(paths: list[Path] | None = None) -> set[str]:
+    texts = set()
+    for path in paths or TRAINING.parent.glob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+            examples = block.get("examples") or ""
+            if isinstance(examples, list):
+                texts.update(str(e.get("text", "")).strip().lower() for e in examples)
+            else:
+                texts.update(line.strip()[2:].strip().lower() for line in examples.splitlines() if line.strip())
+    return texts
+
+
+@pytest.mark.parametrize("path", [DEFAULT_SET, *sorted((DEFAULT_SET.parent / "unseen").glob("*.yml"))], ids=str)
+def test_evaluation_sets_are_worded_differently_from_the_training_data(path: Path) -> None:
+    """A danger message copied into any training file would score itself; an ordinary one in the danger
+    examples would be a label the evaluation contradicts."""
+    labelled = load_set(path)
+    training = _training_texts()
+    danger_training = _training_texts([TRAINING])
+    assert [i["text"] for i in labelled["danger"] if i["text"].lower() in training] == []
+    assert [i["text"] for i in labelled["ordinary"] if i["text"].lower() in danger_training] == []
 
 
 def test_training_data_has_enough_examples_per_language() -> None:
