@@ -114,6 +114,9 @@ MUST_CATCH = [
     # taken from someone, and who holds them named
     ("me sacaron el pasaporte", {"document_taken"}),
     ("los papeles los tiene el patron", {"document_taken"}),
+    # kidnapping, and "they will pay for it" said of the family
+    ("me secuestraron los coyotes", {"held_or_locked_in"}),
+    ("el señor dice q mis hijos en honduras la van a pagar", {"threats"}),
     ("is it normal that my boss has had my passport since march?", {"document_taken"}),
 ]
 
@@ -144,6 +147,8 @@ NOT_DANGER = [
     "lost my keys and im locked out of my room",
     "my boss never lets me leave early on fridays",
     "mi jefe nunca me deja salir temprano",
+    "mi familia va a pagar el viaje",
+    "que es un secuestro express",
 ]
 
 
