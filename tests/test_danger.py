@@ -117,6 +117,11 @@ MUST_CATCH = [
     # kidnapping, and "they will pay for it" said of the family
     ("me secuestraron los coyotes", {"held_or_locked_in"}),
     ("el señor dice q mis hijos en honduras la van a pagar", {"threats"}),
+    # urgent pleas, a boat, a debt with no debt word
+    ("need help now", {"fear_help"}),
+    ("necesito ayuda ya", {"fear_help"}),
+    ("the captain wont let us off in port", {"cannot_leave"}),
+    ("they say i have to stay on the boat til its paid off", {"debt_bondage"}),
     ("is it normal that my boss has had my passport since march?", {"document_taken"}),
 ]
 
@@ -149,6 +154,8 @@ NOT_DANGER = [
     "mi jefe nunca me deja salir temprano",
     "mi familia va a pagar el viaje",
     "que es un secuestro express",
+    "can you help now?",
+    "i need help now with my visa application",
 ]
 
 
