@@ -61,6 +61,18 @@ def main(argv: list[str] | None = None) -> int:
 
     timed("danger backstop", DangerDetector.from_file().detect)
 
+    # The second opinion on danger, trained here on the repository's examples (the model carries its own copy).
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.paths import DATA_DIR
+    from bot.safety.classifier import DangerScorer
+
+    examples = load_data(str(DATA_DIR / "nlu")).intent_examples
+    start = time.perf_counter()
+    scorer = DangerScorer.fit([e.get("text") for e in examples], [e.get("intent") == "report_danger" for e in examples])
+    print(f"danger classifier training ({len(examples)} examples) {time.perf_counter() - start:.1f} s")
+    timed("danger classifier", scorer.probability)
+
     from bot.job_offer import OfferReader
 
     reader = OfferReader.from_files()
