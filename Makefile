@@ -47,7 +47,8 @@ $(GEN)/.stamp: $(STAMP) $(CONTENT_FILES) $(shell find bot -name '*.py' 2>/dev/nu
 
 generate: $(GEN)/.stamp
 
-$(MODEL): $(GEN)/.stamp $(TRAIN_FILES) $(shell find bot/nlu -name '*.py' 2>/dev/null)
+# The danger classifier is trained into the model: its features (classifier.py, normalise.py) are part of it.
+$(MODEL): $(GEN)/.stamp $(TRAIN_FILES) $(shell find bot/nlu -name '*.py' 2>/dev/null) bot/safety/classifier.py bot/safety/normalise.py
 	@echo "== training (data or config changed)"
 	@$(RASA) train --domain $(DOMAIN) --data $(TRAIN_DATA) --config config.yml --out models --fixed-model-name assistant --quiet
 	@touch $@

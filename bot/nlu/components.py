@@ -331,13 +331,16 @@ class DangerBackstop(_RuleComponent):
         text = message.get(UNTRUNCATED_TEXT) or _text(message)
         reading = self.detector.assess(text)
         said_danger = intent.get(INTENT_NAME_KEY) == DANGER_INTENT
+        probability = message.get(DANGER_PROBABILITY)
+        if not isinstance(probability, int | float):
+            probability = None  # no danger classifier in this pipeline
         by: str | None = None
         signals: tuple[str, ...] = ()
         if reading.match is not None:
             if said_danger or not self._is_described_offer(text, intent, reading.match.signals):
                 by, signals = "rules", reading.match.signals
         elif not reading.dismissed:
-            by = self._classifiers_verdict(message, said_danger)
+            by = self._classifiers_verdict(probability, said_danger)
         if by is not None:
             # Kept even when DIET was unsure: the fallback after us would otherwise answer "I didn't understand".
             self._force_danger(message)
@@ -345,23 +348,19 @@ class DangerBackstop(_RuleComponent):
             self._take_runner_up(message)
         # Why the message did or did not get the emergency reply, for maintainers and `make eval`. Signal ids
         # only, never the words that matched: this is stored with the conversation.
-        probability = message.get(DANGER_PROBABILITY)
         decision = {
             "danger": by is not None,
             "by": by,
             "signals": list(signals),
             "intent_classifier": said_danger,
-            "danger_classifier": (
-                probability >= float(self.config["agreement"]) if isinstance(probability, int | float) else None
-            ),
+            "danger_classifier": None if probability is None else probability >= float(self.config["agreement"]),
         }
         message.set(DANGER_DECISION, decision, add_to_output=True)
 
-    def _classifiers_verdict(self, message: Message, said_danger: bool) -> str | None:
+    def _classifiers_verdict(self, probability: float | None, said_danger: bool) -> str | None:
         """Which statistical opinion makes it danger, or None."""
-        probability = message.get(DANGER_PROBABILITY)
-        if not isinstance(probability, int | float):
-            return "intent classifier" if said_danger else None  # no second opinion in this pipeline
+        if probability is None:
+            return "intent classifier" if said_danger else None  # no second opinion: DIET decides, as before
         if said_danger and probability >= float(self.config["agreement"]):
             return "both classifiers"
         if probability >= float(self.config["alone"]):
