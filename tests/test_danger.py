@@ -164,6 +164,24 @@ def test_questions_denials_and_ordinary_help_are_not_danger(detector: DangerDete
     assert detector.detect(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "dismissed"),
+    [
+        ("what if they take my passport when i get there?", True),  # a hypothetical
+        ("no me quitaron el pasaporte", True),  # a denial
+        ("lost my keys and im locked out of my room", True),  # a not-danger phrase
+        ("necesito ayuda con mi visa", False),  # words that need context lack it: too little, not harmless
+        ("no nos pagan hace 3 meses", False),
+        ("hola", False),  # no danger words at all
+        ("me quitaron el pasaporte", False),  # danger found
+    ],
+)
+def test_the_rules_say_when_danger_words_were_read_as_harmless(
+    detector: DangerDetector, text: str, dismissed: bool
+) -> None:
+    assert detector.assess(text).dismissed is dismissed
+
+
 # --- bad input ---------------------------------------------------------------------------------------------
 
 BAD_INPUT = [

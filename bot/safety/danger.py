@@ -222,13 +222,11 @@ class DangerDetector:
         """Return the danger signals in `text`, or None. Never raises: bad input is simply not danger."""
         return self.assess(text).match
 
-    def dismissed(self, text: str) -> bool:
-        """Danger words are there, but the rules read them as harmless (a question, a denial, a not-danger
-        phrase). The NLU layer uses this to overrule a classifier that reacts to the words alone."""
-        return self.assess(text).dismissed
-
     def assess(self, text: str) -> Assessment:
-        """Both answers in one reading of the message. Never raises: bad input is simply not danger."""
+        """The danger found and whether danger words were read as harmless, in one reading of the message.
+
+        The NLU layer uses `dismissed` to overrule classifiers that react to the words alone ("what if they take
+        my passport?"). Never raises: bad input is simply not danger."""
         try:
             if isinstance(text, bytes | bytearray):
                 text = bytes(text).decode("utf-8", errors="replace")
