@@ -182,6 +182,42 @@ def test_the_rules_say_when_danger_words_were_read_as_harmless(
     assert detector.assess(text).dismissed is dismissed
 
 
+# --- a story that is over, a film, a joke: the rules leave the decision to the classifiers ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("years ago the owner took my passport, but i got it back and i'm safe now. can i report him?", "document_taken"),
+        ("there's a film where they lock girls in a house and sell them, is it real?", "forced_sex_work"),
+        ("my little brother won't let me leave the sofa until we finish the game hahaha", "cannot_leave"),
+        ("en la telenovela a la protagonista la tienen encerrada en una hacienda", "held_or_locked_in"),
+        ("el patron me quito el pasaporte pero ya lo recupere, todo tranquilo", "document_taken"),
+        ("mi abuela me tiene encerrado en la casa hasta que termine la tarea jajaja", "held_or_locked_in"),
+    ],
+)
+def test_danger_words_framed_as_not_now_are_set_aside_not_dismissed(
+    detector: DangerDetector, text: str, signal: str
+) -> None:
+    reading = detector.assess(text)
+    assert reading.match is None and not reading.dismissed
+    assert signal in reading.set_aside
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lol they still won't let me leave the house, i'm not joking",
+        "they locked us in the trailer again tonight lol",
+        "jaja no, en serio, todavia me tienen encerrada",
+        "me tienen encerrada y estoy bien asustada",  # "estoy bien" + adjective is not "I'm fine"
+        "I got out of the house but they took my passport and they are looking for me",  # escaped is not safe
+    ],
+)
+def test_a_present_danger_beats_a_laugh_or_a_past_story(detector: DangerDetector, text: str) -> None:
+    assert detector.detect(text) is not None
+
+
 # --- bad input ---------------------------------------------------------------------------------------------
 
 BAD_INPUT = [

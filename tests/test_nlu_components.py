@@ -136,6 +136,7 @@ def test_one_classifier_alone_is_not_danger_and_a_noise_guess_is_not_answered(ba
         "danger": False,
         "by": None,
         "signals": [],
+        "set_aside": [],
         "intent_classifier": True,
         "danger_classifier": False,
     }
@@ -183,6 +184,15 @@ def test_a_question_the_rules_dismissed_overrules_both_classifiers(backstop: Dan
     )
     backstop.process([message])
     assert message.get("intent")["name"] == "ask_job_offer_safe"
+
+
+@pytest.mark.parametrize(("probability", "danger"), [(0.8, True), (0.2, False)])
+def test_a_past_story_is_left_to_the_classifiers(backstop: DangerBackstop, probability: float, danger: bool) -> None:
+    text = "el año pasado el patron me quito el pasaporte pero ya lo recupere jaja"
+    message = classified(text, "report_danger", 0.9, "out_of_scope", 0.1, danger_probability=probability)
+    backstop.process([message])
+    assert (message.get("intent")["name"] == "report_danger") is danger
+    assert message.get(DANGER_DECISION)["set_aside"] == ["document_taken"]
 
 
 def test_danger_words_without_their_context_do_not_dismiss_the_classifiers(backstop: DangerBackstop) -> None:

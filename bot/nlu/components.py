@@ -259,7 +259,8 @@ class DangerBackstop(_RuleComponent):
     1. The phrase rules (bot.safety) found danger: yes, whatever the classifiers say. They are the layer
        that fires "even when the classifier is unsure"; a rule match is evidence a reviewer can read.
     2. The rules read the danger words as harmless (a question, a denial): no, the classifier reacted to
-       the words alone ("what if they take my passport?").
+       the words alone ("what if they take my passport?"). When the message frames its danger words as not
+       the writer's present (a story that is over, a film, a joke), the rules say neither yes nor no.
     3. Otherwise the intent classifier (DIET) and the danger classifier (DangerClassifier) must agree: DIET's
        top intent is danger and the danger probability reaches `agreement`, or the danger classifier alone is
        nearly certain (`alone`). Either model alone misfires on everyday messages with danger words.
@@ -352,6 +353,8 @@ class DangerBackstop(_RuleComponent):
             "danger": by is not None,
             "by": by,
             "signals": list(signals),
+            # Rule signals in a message framed as a story that is over, a film or a joke: left to the classifiers.
+            "set_aside": list(reading.set_aside),
             "intent_classifier": said_danger,
             "danger_classifier": None if probability is None else probability >= float(self.config["agreement"]),
         }

@@ -25,7 +25,7 @@ from bot.safety.normalise import CLAUSE_PUNCT, tokenise
 
 logger = logging.getLogger(__name__)
 
-_FRAME, _NOW, _NOT, _OFFER = "frame", "now", "not_danger", "offer"
+_FRAME, _NOW, _NOT, _OFFER, _NOT_NOW = "frame", "now", "not_danger", "offer", "not_now"
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,14 @@ class DangerMatch:
 @dataclass(frozen=True)
 class Assessment:
     """One reading of a message: the danger found (or None), and whether danger words were there but read
-    as harmless (a question, a denial, a not-danger phrase), which `match` alone cannot tell."""
+    as harmless (a question, a denial, a not-danger phrase), which `match` alone cannot tell.
+
+    `set_aside` holds the signals that matched in a message framed as not being the writer's present (a
+    story that is over, a film, a joke): the rules do not decide those, either way; the classifiers do."""
 
     match: DangerMatch | None
     dismissed: bool
+    set_aside: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,16 @@ class _Hit:
     text: str
     start: int
     end: int
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What one language's rules make of a message."""
+
+    hits: list[_Hit]
+    harmless: bool
+    not_now: bool  # a `not_now` phrase: a story that is over, a film, a joke
+    present: bool  # a `now_markers` word outside any `not_now` phrase
 
 
 class _LanguageMatcher:
@@ -81,6 +95,7 @@ class _LanguageMatcher:
         self._add(_NOW, self.info.now_markers)
         self._add(_NOT, self.info.not_danger)
         self._add(_OFFER, self.info.offer_markers)
+        self._add(_NOT_NOW, self.info.not_now)
 
     def _phrase_words(self, phrase: str) -> list[str]:
         return [w.lower() for w in tokenise(phrase, self.info.rules)]
@@ -133,12 +148,13 @@ class _LanguageMatcher:
         lemma = self.lemmas.get(word, word)
         return lemma if isinstance(lemma, str) else word
 
-    def read(self, text: str) -> tuple[list[_Hit], bool]:
-        """The hits that fire, and whether some danger words were read as harmless instead.
+    def read(self, text: str) -> _Reading:
+        """The hits that fire, whether some danger words were read as harmless instead, and the message's frame.
 
         Harmless means the rules recognised a reading: a question or hypothetical, a denial, a not-danger
         phrase. A context pattern that merely lacks its context ("ayuda" alone) is not a harmless reading, only
-        too little to go on, so it does not count.
+        too little to go on, so it does not count. The framing is a `not_now` phrase ("but I got it back and
+        I'm fine now", "in the movie", "jaja"); `DangerDetector.assess` decides what it does to the hits.
         """
         doc = self.doc(text)
         strings = self.nlp.vocab.strings
@@ -146,6 +162,9 @@ class _LanguageMatcher:
         frames = [(s, e) for key, s, e in found if key == _FRAME]
         blocked = [(s, e) for key, s, e in found if key == _NOT]
         now = any(key == _NOW for key, _, _ in found)
+        # "I'm fine now" is a not-now phrase despite its "now"; a present marker elsewhere ("they still ...") wins.
+        framed = [(s, e) for key, s, e in found if key == _NOT_NOW]
+        present = any(key == _NOW and not any(fs < e and s < fe for fs, fe in framed) for key, s, e in found)
         # Terms of a job offer asked about ("they offered me work, they keep my ID until payday, is that ok?")
         # are for the job-offer check: the whole message counts as a question.
         offer_question = bool(frames) and any(key == _OFFER for key, _, _ in found)
@@ -171,7 +190,7 @@ class _LanguageMatcher:
             if group.when == "with_context" and not self._has_context(doc, group.context, start, end):
                 continue
             hits.append(_Hit(group.signal, doc[start:end].text.lower().strip(" " + CLAUSE_PUNCT), start, end))
-        return hits, harmless and not hits
+        return _Reading(hits, harmless and not hits, bool(framed), present)
 
     def _negated(self, doc: Doc, start: int) -> bool:
         """'nobody took my passport', 'no me quitaron el pasaporte': a denial, unless the match is itself
@@ -236,9 +255,14 @@ class DangerDetector:
         except Exception:  # a backstop must not take the conversation down; the classifier still runs.
             logger.exception("danger detection failed on a message of type %s", type(text).__name__)
             return Assessment(None, False)
-        hits = [hit for found, _ in readings for hit in found]
+        hits = [hit for reading in readings for hit in reading.hits]
+        if hits and any(r.not_now for r in readings) and not any(r.present for r in readings):
+            # A story that is over, a film, a joke: usually not an emergency, but the rules cannot be sure enough
+            # to overrule the classifiers either way, so they leave the decision to them.
+            found = {hit.signal for hit in hits}
+            return Assessment(None, False, tuple(s for s in self._signals if s in found))
         if not hits:
-            return Assessment(None, any(harmless for _, harmless in readings))
+            return Assessment(None, any(r.harmless for r in readings))
         signals = tuple(s for s in self._signals if any(h.signal == s for h in hits))
         # Report each phrase once, and not again inside a longer phrase found for the same signal.
         kept = [

@@ -51,6 +51,7 @@ class LanguageData:
     now_markers: tuple[MatchItem, ...]
     not_danger: tuple[MatchItem, ...]
     offer_markers: tuple[MatchItem, ...]
+    not_now: tuple[MatchItem, ...]
     fuzzy_protect: frozenset[str]
 
 
@@ -140,6 +141,7 @@ def _language(code: str, raw: dict[str, Any]) -> LanguageData:
         now_markers=_items(raw.get("now_markers"), f"languages.{code}.now_markers"),
         not_danger=_items(raw.get("not_danger"), f"languages.{code}.not_danger", required=False),
         offer_markers=_items(raw.get("offer_markers"), f"languages.{code}.offer_markers", required=False),
+        not_now=_items(raw.get("not_now"), f"languages.{code}.not_now", required=False),
         fuzzy_protect=frozenset(w.lower() for w in raw.get("fuzzy_protect") or ()),
     )
 
