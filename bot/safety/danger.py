@@ -25,7 +25,7 @@ from bot.safety.normalise import CLAUSE_PUNCT, tokenise
 
 logger = logging.getLogger(__name__)
 
-_FRAME, _NOW, _NOT, _OFFER, _NOT_NOW = "frame", "now", "not_danger", "offer", "not_now"
+_FRAME, _NOW, _NOT, _OFFER, _NOT_NOW, _GENERIC = "frame", "now", "not_danger", "offer", "not_now", "generic"
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,7 @@ class _LanguageMatcher:
         self._add(_NOT, self.info.not_danger)
         self._add(_OFFER, self.info.offer_markers)
         self._add(_NOT_NOW, self.info.not_now)
+        self._add(_GENERIC, self.info.generic_frames)
 
     def _phrase_words(self, phrase: str) -> list[str]:
         return [w.lower() for w in tokenise(phrase, self.info.rules)]
@@ -159,7 +160,9 @@ class _LanguageMatcher:
         doc = self.doc(text)
         strings = self.nlp.vocab.strings
         found = [(strings[m], s, e) for m, s, e in [*self.matcher(doc), *self.phrases(doc)]]
-        frames = [(s, e) for key, s, e in found if key == _FRAME]
+        # A generic subject ("people who ...", "los que ...") frames a question only in a message that asks one.
+        asks = any(t.text == "?" for t in doc)
+        frames = [(s, e) for key, s, e in found if key == _FRAME or (key == _GENERIC and asks)]
         blocked = [(s, e) for key, s, e in found if key == _NOT]
         now = any(key == _NOW for key, _, _ in found)
         # "I'm fine now" is a not-now phrase despite its "now"; a present marker elsewhere ("they still ...") wins.
@@ -170,9 +173,16 @@ class _LanguageMatcher:
         offer_question = bool(frames) and any(key == _OFFER for key, _, _ in found)
         signal_spans = [(self.groups[key].signal, s, e) for key, s, e in found if key in self.groups]
         # "no me quitaron el pasaporte": the shorter "quitaron el pasaporte" is denied along with the longer.
-        denied = [(sig, s, e) for sig, s, e in signal_spans if self._negated(doc, s)]
+        # ...but not the "no" of "si no, matan a mi mamá" (or else): a present marker covers it.
+        marked = [(s, e) for key, s, e in found if key == _NOW]
+        denied = [
+            (sig, s, e)
+            for sig, s, e in signal_spans
+            if self._negated(doc, s) and not any(ms <= s - 1 < me for ms, me in marked)
+        ]
         hits: list[_Hit] = []
         harmless = False
+        breaks = self.info.clause_breaks
         for key, start, end in found:
             group = self.groups.get(key)
             if group is None:
@@ -184,7 +194,7 @@ class _LanguageMatcher:
                 harmless = True
                 continue
             # The question rule (see the data file) gates every group except `always`.
-            if group.when != "always" and not now and (offer_question or self._in_question(doc, frames, start)):
+            if group.when != "always" and not now and (offer_question or self._in_question(doc, frames, start, breaks)):
                 harmless = True
                 continue
             if group.when == "with_context" and not self._has_context(doc, group.context, start, end):
@@ -199,10 +209,11 @@ class _LanguageMatcher:
         return start > 0 and doc[start - 1].lower_ in negators and doc[start].lower_ not in negators
 
     @staticmethod
-    def _in_question(doc: Doc, frames: list[tuple[int, int]], start: int) -> bool:
-        """A general or hypothetical question governs the match: a frame before it in the same clause."""
+    def _in_question(doc: Doc, frames: list[tuple[int, int]], start: int, breaks: frozenset[str]) -> bool:
+        """A general or hypothetical question governs the match: a frame before it in the same clause (clauses
+        end at punctuation and at the language's `clause_breaks` words, "but", "pero")."""
         for f_start, _ in frames:
-            if f_start < start and not any(t.text in CLAUSE_PUNCT for t in doc[f_start:start]):
+            if f_start < start and not any(t.text in CLAUSE_PUNCT or t.lower_ in breaks for t in doc[f_start:start]):
                 return True
         return False
 

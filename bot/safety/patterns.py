@@ -52,6 +52,8 @@ class LanguageData:
     not_danger: tuple[MatchItem, ...]
     offer_markers: tuple[MatchItem, ...]
     not_now: tuple[MatchItem, ...]
+    generic_frames: tuple[MatchItem, ...]
+    clause_breaks: frozenset[str]
     fuzzy_protect: frozenset[str]
 
 
@@ -142,6 +144,8 @@ def _language(code: str, raw: dict[str, Any]) -> LanguageData:
         not_danger=_items(raw.get("not_danger"), f"languages.{code}.not_danger", required=False),
         offer_markers=_items(raw.get("offer_markers"), f"languages.{code}.offer_markers", required=False),
         not_now=_items(raw.get("not_now"), f"languages.{code}.not_now", required=False),
+        generic_frames=_items(raw.get("generic_frames"), f"languages.{code}.generic_frames", required=False),
+        clause_breaks=frozenset(strip_accents(str(w)).lower() for w in raw.get("clause_breaks") or ()),
         fuzzy_protect=frozenset(w.lower() for w in raw.get("fuzzy_protect") or ()),
     )
 
