@@ -164,17 +164,17 @@ class _LanguageMatcher:
         asks = any(t.text == "?" for t in doc)
         frames = [(s, e) for key, s, e in found if key == _FRAME or (key == _GENERIC and asks)]
         blocked = [(s, e) for key, s, e in found if key == _NOT]
-        now = any(key == _NOW for key, _, _ in found)
+        marked = [(s, e) for key, s, e in found if key == _NOW]
+        now = bool(marked)
         # "I'm fine now" is a not-now phrase despite its "now"; a present marker elsewhere ("they still ...") wins.
         framed = [(s, e) for key, s, e in found if key == _NOT_NOW]
-        present = any(key == _NOW and not any(fs < e and s < fe for fs, fe in framed) for key, s, e in found)
+        present = any(not any(fs < e and s < fe for fs, fe in framed) for s, e in marked)
         # Terms of a job offer asked about ("they offered me work, they keep my ID until payday, is that ok?")
         # are for the job-offer check: the whole message counts as a question.
         offer_question = bool(frames) and any(key == _OFFER for key, _, _ in found)
         signal_spans = [(self.groups[key].signal, s, e) for key, s, e in found if key in self.groups]
         # "no me quitaron el pasaporte": the shorter "quitaron el pasaporte" is denied along with the longer.
         # ...but not the "no" of "si no, matan a mi mamá" (or else): a present marker covers it.
-        marked = [(s, e) for key, s, e in found if key == _NOW]
         denied = [
             (sig, s, e)
             for sig, s, e in signal_spans
