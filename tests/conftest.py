@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from tests.server import MODEL, Assistant
+
+# Production logging is the default (bot/logging_setup.py), and importing Rasa-side modules switches it on for
+# the whole process. The test process itself runs in development mode so that one test's logging changes do not
+# leak into another's; tests of production logging ask for it explicitly, and servers started by tests get
+# BOT_ENV=production in their own environment.
+os.environ.setdefault("BOT_ENV", "development")
 
 
 @pytest.fixture(scope="session")

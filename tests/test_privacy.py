@@ -20,7 +20,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import logging_setup
-from bot.logging_setup import RedactMessageText, configure_logging
+from bot.logging_setup import LogConfigError, RedactMessageText, RedactSecrets, configure_logging, process_logging
 from bot.privacy import cli as privacy_cli
 from bot.privacy.masking import mask_text
 from bot.privacy.tracker_store import PrivateSQLTrackerStore
@@ -49,6 +49,17 @@ STORE_PATH = "bot.privacy.tracker_store.PrivateSQLTrackerStore"
         ("mi dni 0801-1990-12345", "mi dni [id]"),
         ("my passport is 123456", "my passport is [id]"),
         ("card 4111 1111 1111 1111", "card [id]"),
+        # Cases a tester found slipping through (issue 17).
+        ("555 123 4567 every day", "[phone] every day"),
+        ("9988-7766 cada día", "[phone] cada día"),
+        ("2200-3300", "[phone]"),
+        ("llámame al ５５５１２３４５６７", "llámame al [phone]"),
+        ("mi cel 555\u200b123\u200d4567", "mi cel [phone]"),
+        ("escribe a maria.lopez(arroba)gmail.com", "escribe a [email]"),
+        ("juan [at] yahoo [dot] com", "[email]"),
+        ("pedro arroba hotmail punto com", "[email]"),
+        ("whatsapp 3000-4000", "whatsapp [phone]"),
+        ("tel 3000 4000 al mes", "tel [phone] al mes"),
     ],
 )
 def test_personal_numbers_and_addresses_are_masked(text: str, expected: str) -> None:
@@ -122,7 +133,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(db_path: Path, domain: Domain) -> PrivateSQLTrackerStore:
-    return PrivateSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db_path))
+    return PrivateSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db_path), background=False)
 
 
 def rows(db_path: Path, sender_id: str | None = None) -> list[sa.Row]:
@@ -244,6 +255,42 @@ async def test_purge_removes_old_conversations_only(store: PrivateSQLTrackerStor
     assert store.purge_older_than(30 * DAY, now=now) == 0
 
 
+async def test_the_running_server_purges_by_default_without_cron(
+    store: PrivateSQLTrackerStore, db_path: Path, monkeypatch
+) -> None:
+    """RETENTION unset means 30 days, enforced by a thread the server's tracker store starts itself."""
+    from bot.rasa_hooks import start_retention
+
+    monkeypatch.delenv("RETENTION", raising=False)
+    await seed_ages(store, time.time())
+    thread = start_retention(store, every=0.05)
+    try:
+        deadline = time.monotonic() + 10
+        while rows(db_path, "old") and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        thread.stop.set()
+    assert rows(db_path, "old") == [] and len(rows(db_path, "recent")) == 2
+
+
+def test_retention_can_be_set_or_switched_off(monkeypatch) -> None:
+    from bot.rasa_hooks import retention_seconds
+
+    monkeypatch.setenv("RETENTION", "12h")
+    assert retention_seconds() == 12 * 3600
+    assert retention_seconds("off") is None
+    monkeypatch.delenv("RETENTION")
+    assert retention_seconds() == 30 * DAY
+
+
+async def test_a_huge_message_is_stored_cut(store: PrivateSQLTrackerStore, db_path: Path) -> None:
+    from bot.privacy.events import MAX_STORED_CHARS
+
+    await save_turn(store, "paster", user("a" * 5_000_000))
+    stored = json.loads(next(row.data for row in rows(db_path, "paster") if row.type_name == "user"))
+    assert MAX_STORED_CHARS <= len(stored["text"]) < MAX_STORED_CHARS + 10 and stored["text"].endswith("[...]")
+
+
 def test_purge_rejects_a_negative_age(store: PrivateSQLTrackerStore) -> None:
     with pytest.raises(ValueError, match="non-negative"):
         store.purge_older_than(-1)
@@ -332,7 +379,7 @@ def log_output(monkeypatch):
         logging.getLogger(name).setLevel(level)
     logging.captureWarnings(False)
     for target in [root, *root.handlers, *logging.Logger.manager.loggerDict.values()]:
-        for redact in [f for f in getattr(target, "filters", []) if isinstance(f, RedactMessageText)]:
+        for redact in [f for f in getattr(target, "filters", []) if isinstance(f, RedactMessageText | RedactSecrets)]:
             target.removeFilter(redact)
 
 
@@ -361,13 +408,50 @@ def test_production_logs_hide_message_text(log_output: io.StringIO) -> None:
     assert "ERROR bot.channels.telegram" in output
     assert "rasa_sdk.executor" in output and "ValueError" in output  # the kind of failure stays visible
     assert "model not loaded yet" in output  # loggers that never see user text keep their messages
-    assert "DEBUG" not in output and "INFO" not in output
+    assert not [line for line in output.splitlines() if line.startswith(("DEBUG ", "INFO "))]
 
 
-def test_development_logs_are_untouched(log_output: io.StringIO) -> None:
-    assert configure_logging() is None  # BOT_ENV unset means development
+def test_production_is_the_default_mode(log_output: io.StringIO) -> None:
+    assert configure_logging() is not None  # BOT_ENV unset means production
+    logging.getLogger("rasa.core.processor").warning("Could not parse message '%s'", SECRET)
+    assert "passport" not in log_output.getvalue()
+
+
+def test_development_logs_keep_message_text_when_asked_for(log_output: io.StringIO) -> None:
+    assert configure_logging("development") is None
     logging.getLogger("rasa.core.processor").warning("Could not parse message '%s'", SECRET)
     assert SECRET in log_output.getvalue()
+
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+@pytest.mark.parametrize("mode", ["production", "development"])
+def test_tokens_are_redacted_from_every_line_in_every_mode(log_output: io.StringIO, monkeypatch, mode: str) -> None:
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "webhook-secret-value-123")
+    monkeypatch.setenv("TRACKER_DB_PASSWORD", "pg-password-42")
+    configure_logging(mode)
+    logging.getLogger("httpx").warning("HTTP Request: POST https://api.telegram.org/bot%s/getUpdates", TOKEN)
+    logging.getLogger("somewhere").error("secret header %s", "webhook-secret-value-123")
+    logging.getLogger("sqlalchemy.pool").warning("connecting to postgresql://bot:pg-password-42@db/rasa")
+    try:
+        raise ConnectionError(f"https://api.telegram.org/bot{TOKEN}/sendMessage failed")
+    except ConnectionError:
+        logging.getLogger("telegram.ext").exception("network error")
+    output = log_output.getvalue()
+    assert TOKEN not in output and "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw" not in output
+    assert "webhook-secret-value-123" not in output and "pg-password-42" not in output
+    assert "[secret]" in output
+
+
+def test_debug_is_refused_in_production(log_output: io.StringIO, monkeypatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "DEBUG")
+    with pytest.raises(LogConfigError, match="LOG_LEVEL=DEBUG is refused"):
+        process_logging("production")
+    # Rasa's own `--debug` cannot be refused before it starts: the level is brought back to INFO.
+    logging.getLogger().setLevel(logging.DEBUG)
+    configure_logging("production")
+    assert logging.getLogger().getEffectiveLevel() == logging.INFO
 
 
 def test_tracker_store_switches_redaction_on_in_production(

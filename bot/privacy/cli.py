@@ -83,7 +83,7 @@ def open_store(db_url: str | None, endpoints: str | None) -> PrivateSQLTrackerSt
         **{key: kwargs.get(key) or default for key, default in _URL_DEFAULTS.items()}
     )
     _check_reachable(url)
-    return PrivateSQLTrackerStore(**kwargs)
+    return PrivateSQLTrackerStore(**kwargs, background=False)
 
 
 _URL_DEFAULTS = {

@@ -17,18 +17,24 @@ from rasa.shared.core.events import Event, UserUttered
 from bot.privacy.masking import mask_text
 
 DEFAULT_FORGET_INTENT = "forget_me"
+# A stored string is cut here: nothing a person types in a chat is longer, and a 5 MB paste must not be kept.
+MAX_STORED_CHARS = 8000
+CUT_MARK = " [...]"
 # "/forget" and "/forget_me", also as a Telegram group command ("/forget@SomeBot") or with Rasa entities.
 _FORGET_COMMAND = re.compile(r"\s*/forget(?:_me)?(?:@\w+)?\s*(?:\{.*\})?\s*", re.I | re.S)
 
 
 def mask_event_dict(data: dict[str, Any], mask: Callable[[str], str] = mask_text) -> dict[str, Any]:
-    """Return a copy of a serialised event with every string value masked (the input is left untouched)."""
+    """Return a copy of a serialised event with every string value cut to MAX_STORED_CHARS and masked.
+
+    The input is left untouched.
+    """
     return _mask_value(data, mask)
 
 
 def _mask_value(value: Any, mask: Callable[[str], str]) -> Any:
     if isinstance(value, str):
-        return mask(value)
+        return mask(value[:MAX_STORED_CHARS] + CUT_MARK if len(value) > MAX_STORED_CHARS else value)
     if isinstance(value, dict):
         return {key: _mask_value(item, mask) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -16,6 +16,16 @@ Decisions the tests pin down:
 - Spanish-style numbers written as "612.345.678" read as an amount and are kept; "+34 612 345 678" is masked.
 - A number is labelled "[id]" instead of "[phone]" when the nearest keyword before it names a document
   (passport, pasaporte, DNI, CURP, cédula...) or when it has more than 15 digits.
+- The amount exemptions (a currency or "a month"/"cada día" next to it, a round range) only apply to numbers
+  written like amounts: one run of digits, or thousands in groups of three. "555 123 4567 every day" and
+  "9988-7766 cada día" are phones. A round range needs a money word nearby ("3000-4000 dólares"); alone,
+  "2200-3300" is a Central American phone number. A phone word just before a number (phone, tel, cel,
+  whatsapp, llama, número...) overrides every amount exemption.
+- Text is normalised first (NFKC: full-width "５５５" becomes "555"; invisible characters such as zero-width
+  spaces are removed), so a number cannot hide behind look-alike characters. The stored text is the
+  normalised one.
+- Spelled-out e-mail addresses are masked too: "maria(arroba)gmail.com", "juan [at] yahoo [dot] com",
+  "pedro arroba hotmail punto com".
 
 Every regular expression is anchored by a look-behind so it can only start at the beginning of a token;
 together with bounded repetitions this keeps the work linear in the input size (1 MB in seconds).
@@ -27,6 +37,7 @@ import logging
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -49,6 +60,18 @@ DEFAULT_REGION = "MX"
 _PRIORITY = {PHONE: 1, ID: 2, EMAIL: 3}
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![\w-])")
+# Spelled-out e-mails: "(arroba)", "[at]", " arroba ", with "." or "(punto)", "[dot]", " punto " before a known
+# top-level domain, so "at home" or "punto final" are never taken for an address.
+_OBF_AT = r"(?:\s*[(\[{<]\s*(?:at|arroba|@)\s*[)\]}>]\s*|\s+(?:arroba|at)\s+)"
+_OBF_DOT = r"(?:\s*[(\[{<]\s*(?:dot|punto|\.)\s*[)\]}>]\s*|\s+(?:punto|dot)\s+|\.)"
+_TLDS = (
+    "com|net|org|edu|gov|info|biz|io|co|me|mx|hn|gt|sv|ni|cr|pa|bz|do|us|ca|es|cu|ve|ec|pe|cl|ar|bo|br|uy|py|ht"
+)
+_EMAIL_SPELLED = re.compile(
+    rf"(?<![\w.+-])[\w.+-]{{1,64}}{_OBF_AT}(?:[A-Za-z0-9-]{{1,63}}{_OBF_DOT}){{1,4}}(?:{_TLDS})(?![\w-])", re.I
+)
+# Characters that render as nothing; removed before matching so "555\u200b1234567" cannot slip through.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _CURP = re.compile(r"(?<![A-Za-z0-9])[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d(?![A-Za-z0-9])", re.I | re.A)
 _ALNUM_TOKEN = re.compile(r"(?<!\w)[A-Za-z0-9]{6,24}(?!\w)")
 _AMOUNT_WITH_UNIT = re.compile(
@@ -69,6 +92,12 @@ _DATE_YMD = re.compile(r"(?:19|20)\d{2}[-./](\d{1,2})[-./](\d{1,2})")
 _DATE_DMY = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](?:\d{2}|\d{4})")
 _YEARS = re.compile(rf"(?:19|20)\d{{2}}(?:{_SEP}(?:19|20)\d{{2}})+")
 _DOT_GROUPED_AMOUNT = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_AMOUNT_LAYOUT = re.compile(r"\d{1,8}|\d{1,3}(?:[ ,.\u00a0]\d{3})+")
+_MONEY_NEAR = re.compile(
+    r"[$€£]|\b(?:usd|dlls?|dls|d[oó]lares|dollars?|pesos?|mxn|lempiras?|lps|quetzal(?:es)?|colones|soles|"
+    r"euros?|salar(?:y|io)|sueldo|pay|paga|pago|wage|ganar|gano|gana|earn)\b",
+    re.I,
+)
 _ROUND_RANGE = re.compile(rf"(\d{{1,6}}){_SPACE}?{_DASH}{_SPACE}?(\d{{1,6}})")
 _CURRENCY_BEFORE = re.compile(r"(?:[$€£]|\b(?:us|usd|mxn|q|l|lps|cop|s/)\.?)[ \t]*$", re.I)
 _CURRENCY_AFTER = re.compile(
@@ -105,7 +134,8 @@ def mask_text(text: str, region: str | None = None) -> str:
         return ""
     if not isinstance(text, str):
         text = text.decode("utf-8", "replace") if isinstance(text, bytes | bytearray) else str(text)
-    if not re.search(r"[\d@]", text):
+    text = normalise(text)
+    if not re.search(r"[\d@]", text) and not re.search(r"arroba|\bat\b|[(\[]\s*at", text, re.I):
         return text
     try:
         spans = _merge(_find_spans(text, region or os.environ.get(REGION_ENV) or DEFAULT_REGION))
@@ -115,8 +145,15 @@ def mask_text(text: str, region: str | None = None) -> str:
         return _blunt_mask(text)
 
 
+def normalise(text: str) -> str:
+    """NFKC and no invisible characters: what is matched (and stored) is what a reader would see."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+
+
 def _find_spans(text: str, region: str) -> Iterator[_Span]:
     for match in _EMAIL.finditer(text):
+        yield _Span(match.start(), match.end(), EMAIL)
+    for match in _EMAIL_SPELLED.finditer(text):
         yield _Span(match.start(), match.end(), EMAIL)
     for match in _CURP.finditer(text):
         yield _Span(match.start(), match.end(), ID)
@@ -172,18 +209,28 @@ def _classify_number(text: str, start: int, end: int) -> str | None:
     if digits < MIN_PHONE_DIGITS:
         return ID if context == "id" else None
     international = span.lstrip("( \t\u00a0").startswith("+")
-    if not international and _is_needed_number(text, span, start, end):
+    if not international and _is_needed_number(text, span, start, end, phone_cue=context == "phone"):
         return None
     return ID if context == "id" else PHONE
 
 
-def _is_needed_number(text: str, span: str, start: int, end: int) -> bool:
-    """Dates, years, amounts and ranges: numbers the assistant must keep reading."""
-    if _is_date(span) or _YEARS.fullmatch(span) or _DOT_GROUPED_AMOUNT.fullmatch(span):
+def _is_needed_number(text: str, span: str, start: int, end: int, phone_cue: bool = False) -> bool:
+    """Dates, years, amounts and ranges: numbers the assistant must keep reading.
+
+    Dates and years are kept whatever the words around them; amounts only when written like amounts and
+    not right after a phone word (see the module docstring).
+    """
+    if _is_date(span) or _YEARS.fullmatch(span):
+        return True
+    if phone_cue:
+        return False
+    if _DOT_GROUPED_AMOUNT.fullmatch(span):
         return True
     ends = _ROUND_RANGE.fullmatch(span)
     if ends and ends.group(1).endswith("00") and ends.group(2).endswith("00"):
-        return True
+        return bool(_MONEY_NEAR.search(text, max(0, start - _CONTEXT_WINDOW), min(len(text), end + _CONTEXT_WINDOW)))
+    if not _AMOUNT_LAYOUT.fullmatch(span.strip()):
+        return False
     return bool(_CURRENCY_BEFORE.search(text[max(0, start - 5) : start]) or _CURRENCY_AFTER.match(text, end))
 
 

@@ -60,9 +60,14 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         login_db: str | None = None,
         query: dict | None = None,
         forget_intent: str | Sequence[str] = DEFAULT_FORGET_INTENT,
+        background: bool = True,
         **kwargs: Any,
     ) -> None:
-        """Blank values count as unset, so endpoints.yml can pass `${TRACKER_DB_PORT}` even when it is empty."""
+        """Blank values count as unset, so endpoints.yml can pass `${TRACKER_DB_PORT}` even when it is empty.
+
+        `background`: in the Rasa server (the default), also install the action-server fallbacks and the
+        retention purge (bot/rasa_hooks.py); command-line tools pass False.
+        """
         configure_logging()  # again, in case this module was imported before Rasa set up logging
         super().__init__(
             domain=domain,
@@ -79,6 +84,12 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         )
         intents = [forget_intent] if isinstance(forget_intent, str) else list(forget_intent or [])
         self.forget_intents = frozenset(intent for intent in intents if intent)
+        self.retention = None
+        if background:
+            from bot.rasa_hooks import install_action_fallbacks, start_retention
+
+            install_action_fallbacks()
+            self.retention = start_retention(self)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the new events masked, or delete the conversation if one of them is a forget request.

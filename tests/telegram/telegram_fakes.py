@@ -57,11 +57,13 @@ def rasa_like(sender: str, message: str) -> list[dict[str, Any]]:
         return [{"buttons": [{"title": "Yes", "payload": "/affirm"}]}]
     if message == "nothing":
         return []
+    if message in ("/forget_me", "forget me"):
+        return [{"text": "Done, I deleted our conversation."}, {"custom": {"forget": True}}]
     return [{"text": f"You said: {message}"}]
 
 
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Assistant", "username": "assistant_test_bot"}
-_JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "chat_id", "message_id", "cache_time"}
+_JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "chat_id", "message_id", "cache_time", "message_ids"}
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?")
 
 
@@ -109,6 +111,7 @@ class FakeBotAPI(_Server):
         self._new_update = asyncio.Event()
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
+        self.deleted: dict[int, list[int]] = {}
 
     @property
     def base_url(self) -> str:
@@ -250,6 +253,14 @@ class FakeBotAPI(_Server):
         message.pop("text")
         message["photo"] = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
         return message
+
+    async def _deleteMessages(self, params: dict) -> bool:
+        ids = params["message_ids"]
+        ids = json.loads(ids) if isinstance(ids, str) else ids
+        if not 1 <= len(ids) <= 100:
+            raise web.HTTPBadRequest(text="message_ids must have 1 to 100 ids")
+        self.deleted.setdefault(int(params["chat_id"]), []).extend(int(i) for i in ids)
+        return True
 
     async def _editMessageReplyMarkup(self, params: dict) -> dict:
         return await self._sendMessage(params)

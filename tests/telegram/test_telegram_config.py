@@ -35,7 +35,8 @@ def test_defaults_are_polling_against_the_real_bot_api():
     assert settings.rasa_url == "http://localhost:5005"
     assert settings.api_base_url == "https://api.telegram.org/bot"
     assert settings.api_base_file_url == "https://api.telegram.org/file/bot"
-    assert (settings.webhook_listen, settings.webhook_port, settings.rasa_timeout) == ("0.0.0.0", 8443, 8.0)
+    # The webhook listens on loopback: the TLS reverse proxy is the only way in.
+    assert (settings.webhook_listen, settings.webhook_port, settings.rasa_timeout) == ("127.0.0.1", 8443, 8.0)
 
 
 def test_a_local_bot_api_server_can_be_given_by_address():
@@ -56,16 +57,17 @@ def test_webhook_mode_needs_a_valid_secret():
     assert settings.webhook_mode and settings.webhook_path == "/tg" and settings.webhook_port == 9000
 
 
-def test_sender_key_is_required_in_production_and_warned_about_otherwise(caplog):
-    with pytest.raises(ConfigError, match="TELEGRAM_SENDER_KEY"):
-        Settings.from_env({"TELEGRAM_BOT_TOKEN": "1:x", "BOT_ENV": "production"})
+@pytest.mark.parametrize("mode", ["production", "development", None])
+def test_a_stable_sender_key_is_required_in_every_mode(mode):
+    """Without it a chat's id would change on every restart and its owner could never be forgotten."""
+    env = {"TELEGRAM_BOT_TOKEN": "1:x", **({"BOT_ENV": mode} if mode else {})}
+    with pytest.raises(ConfigError, match="TELEGRAM_SENDER_KEY is not set.*forget"):
+        Settings.from_env(env)
     with pytest.raises(ConfigError, match="at least 32"):
-        Settings.from_env({"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_SENDER_KEY": "short"})
-    with caplog.at_level(logging.WARNING):
-        one = Settings.from_env({"TELEGRAM_BOT_TOKEN": "1:x"})
-        two = Settings.from_env({"TELEGRAM_BOT_TOKEN": "1:x"})
-    assert "TELEGRAM_SENDER_KEY is not set" in caplog.text
-    assert one.sender_key != two.sender_key  # random per process: never a fixed, guessable key
+        Settings.from_env({**env, "TELEGRAM_SENDER_KEY": "short"})
+    one = Settings.from_env({**env, "TELEGRAM_SENDER_KEY": KEY})
+    two = Settings.from_env({**env, "TELEGRAM_SENDER_KEY": KEY})
+    assert one.sender_key == two.sender_key == KEY.encode()  # the same ids after a restart
 
 
 def test_bad_numbers_are_reported_by_name():

@@ -231,9 +231,11 @@ async def test_buttons_without_text_and_empty_answers_are_never_silent(bot_api: 
     [choice] = await bot_api.wait_for_messages(514)
     assert choice["text"] == TEXTS.get("es", "choose_option") and keyboard(choice)
 
+    # An empty answer means Rasa failed inside (no model, an error): the person gets the numbers, not "I'm here".
     bot_api.text(514, "nothing", language_code="es")
     await bot_api.wait_for_messages(514, 2)
-    assert bot_api.texts_to(514)[1] == TEXTS.get("es", "empty_reply")
+    assert bot_api.texts_to(514)[1] == TEXTS.get("es", "rasa_unavailable")
+    assert "911" in bot_api.texts_to(514)[1] and "123" in bot_api.texts_to(514)[1]
 
 
 async def test_a_slow_answer_for_one_person_does_not_hold_up_another(bot_api: FakeBotAPI, rasa: FakeRasa):
@@ -272,3 +274,68 @@ async def test_message_text_is_not_logged_above_debug(bot_api: FakeBotAPI, caplo
     loud = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert any(r.name.startswith("bot.channels.telegram") and r.levelno == logging.INFO for r in caplog.records)
     assert not any(words in line or "14.6" in line or "518" in line for line in loud)
+
+
+def _message_ids(bot_api: FakeBotAPI, chat_id: int) -> set[int]:
+    """Ids of the messages the person sent in the chat so far."""
+    messages = [u["message"] for u in bot_api._updates if "message" in u]
+    return {m["message_id"] for m in messages if m["chat"]["id"] == chat_id}
+
+
+@pytest.mark.parametrize("how", ["/forget", "forget me"])
+async def test_forget_deletes_the_chats_messages_from_telegram(bot_api: FakeBotAPI, rasa: FakeRasa, how: str):
+    bot_api.text(520, "my name is Ana and I live at 5th street")
+    await bot_api.wait_for_messages(520, 1)
+    bot_api.text(520, "hello again")
+    await bot_api.wait_for_messages(520, 2)
+    before = _message_ids(bot_api, 520)
+    sent_before = len(bot_api.sent_to(520))
+
+    bot_api.text(520, how)
+    await bot_api.wait_for_messages(520, sent_before + 2)
+
+    deleted = set(bot_api.deleted[520])
+    assert before <= deleted  # the person's earlier messages are gone from the phone
+    assert _message_ids(bot_api, 520) <= deleted  # ... and so is the forget request itself
+    assert len(deleted) >= len(before) + sent_before  # and the bot's replies
+    texts = bot_api.texts_to(520)
+    assert "Done, I deleted our conversation." in texts[sent_before:]
+    assert texts[-1] == TEXTS.get("en", "forget_done").format(count=len(deleted))
+    assert "48 hours" in texts[-1] and "delete this chat in Telegram" in texts[-1]
+
+
+async def test_forget_while_rasa_is_down_still_deletes_the_telegram_messages_and_says_what_is_left(
+    bot_api: FakeBotAPI, rasa: FakeRasa
+):
+    bot_api.text(521, "hello")
+    await bot_api.wait_for_messages(521, 1)
+    await rasa.stop()
+    bot_api.text(521, "/forget", language_code="es")
+    await bot_api.wait_for_messages(521, 3, timeout=RASA_TIMEOUT + 3)
+    assert len(bot_api.deleted[521]) == 3  # hello, its answer, /forget
+    texts = bot_api.texts_to(521)
+    assert texts[-2] == TEXTS.get("es", "forget_rasa_down").format(count=3)
+    assert "/forget" in texts[-2] and "911" in texts[-1]
+
+
+async def test_a_flooding_chat_cannot_hold_up_another_person(bot_api: FakeBotAPI, rasa: FakeRasa):
+    """290 messages from one chat once made another user wait 31.6 s: every handler slot was waiting for the
+    flooding chat's turn at Rasa. Now a chat's messages wait in its own small inbox, and the overflow is
+    merged into the last waiting message (said once), so the other person is answered while the flood waits."""
+    rasa.delay = 0.3
+    for n in range(290):
+        bot_api.text(530, f"spam {n}")
+    await wait_until(lambda: rasa.received, what="the flood reaching Rasa")
+    bot_api.text(531, "I need help", language_code="es")
+    await bot_api.wait_for_messages(531, timeout=10)
+    flood_calls_so_far = len([m for m in rasa.messages() if m.startswith("spam")])
+    assert flood_calls_so_far <= 3  # answered without waiting for the flood
+
+    await wait_until(lambda: any("spam 289" in m for m in rasa.messages()), timeout=20, what="the end of the flood")
+    flood = [m for m in rasa.messages() if m.startswith("spam")]
+    assert len(flood) <= 6  # 290 messages reached Rasa as a handful
+    merged = "\n".join(flood)
+    assert all(f"spam {n}" in merged for n in range(40))  # nothing lost up to the merge cap, in order
+    assert merged.index("spam 3") < merged.index("spam 39")
+    notices = [t for t in bot_api.texts_to(530) if t == TEXTS.get("en", "busy")]
+    assert len(notices) == 1  # said once, not 290 times

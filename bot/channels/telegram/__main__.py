@@ -14,6 +14,8 @@ import sys
 
 from telegram.error import InvalidToken, NetworkError
 
+from bot.logging_setup import LogConfigError, process_logging
+
 from .config import ConfigError, Settings
 from .gateway import build_application
 from .rasa_client import RasaClient
@@ -37,12 +39,11 @@ async def run(settings: Settings) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        process_logging()  # production by default: no message text, no token, DEBUG refused
+    except (LogConfigError, ValueError) as exc:
+        print(f"telegram gateway: {exc}", file=sys.stderr)
+        return 2
     try:
         settings = Settings.from_env(os.environ)
     except ConfigError as exc:

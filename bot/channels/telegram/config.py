@@ -20,7 +20,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_RASA_URL = "http://localhost:5005"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_RASA_TIMEOUT = 8.0
-DEFAULT_WEBHOOK_LISTEN = "0.0.0.0"
+DEFAULT_MAX_PENDING = 3
+# Loopback: the webhook is reached through the TLS reverse proxy in front (docs/deploy.md), never directly.
+DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
 MIN_SENDER_KEY_LENGTH = 32
 
@@ -51,6 +53,8 @@ class Settings:
     # Never shown in repr (see below): the key decides every pseudonymous sender id.
     sender_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     rasa_timeout: float = DEFAULT_RASA_TIMEOUT
+    # Messages a chat may have waiting for Rasa; more are merged into the last one (see gateway.Inbox).
+    max_pending: int = DEFAULT_MAX_PENDING
 
     def __repr__(self) -> str:  # the token and secrets must never end up in a log line
         return (
@@ -121,30 +125,23 @@ class Settings:
             webhook_secret=webhook_secret if webhook_url else None,
             webhook_listen=listen,
             webhook_port=port,
-            sender_key=_sender_key(get("TELEGRAM_SENDER_KEY"), production=get("BOT_ENV") == "production"),
+            sender_key=_sender_key(get("TELEGRAM_SENDER_KEY")),
             rasa_timeout=rasa_timeout,
+            max_pending=_number(get("TELEGRAM_MAX_PENDING"), "TELEGRAM_MAX_PENDING", DEFAULT_MAX_PENDING, int),
         )
 
 
-def _sender_key(value: str | None, *, production: bool) -> bytes:
-    """The HMAC key for sender ids: required in production, where ids must survive restarts."""
-    if value:
-        if len(value) < MIN_SENDER_KEY_LENGTH:
-            raise ConfigError(
-                f"TELEGRAM_SENDER_KEY must be at least {MIN_SENDER_KEY_LENGTH} characters long; {_KEY_HINT}"
-            )
-        return value.encode()
-    if production:
+def _sender_key(value: str | None) -> bytes:
+    """The HMAC key for sender ids: always required, because a person must be able to find their conversation
+    again, after any restart, to have it forgotten (a random key per process would orphan it)."""
+    if not value:
         raise ConfigError(
-            "TELEGRAM_SENDER_KEY is required when BOT_ENV=production: it keys the pseudonymous ids Rasa "
-            f"stores instead of Telegram ids, and conversations must survive restarts; {_KEY_HINT}"
+            "TELEGRAM_SENDER_KEY is not set. It keys the pseudonymous ids Rasa stores instead of Telegram ids; "
+            f"it must stay the same across restarts so that /forget can always find a conversation; {_KEY_HINT}"
         )
-    logger.warning(
-        "TELEGRAM_SENDER_KEY is not set: using a random key for this process only, so every restart "
-        "starts new conversations. Set it (and BOT_ENV=production) for real use; %s",
-        _KEY_HINT,
-    )
-    return secrets.token_bytes(32)
+    if len(value) < MIN_SENDER_KEY_LENGTH:
+        raise ConfigError(f"TELEGRAM_SENDER_KEY must be at least {MIN_SENDER_KEY_LENGTH} characters long; {_KEY_HINT}")
+    return value.encode()
 
 
 def _normalise_base_url(url: str) -> str:

@@ -7,8 +7,12 @@ assistant's behaviour lives in Rasa; the gateway only
 * turns the four commands into Rasa intents, and makes sure nothing a user types can be read by Rasa as an
   intent or slot (Rasa treats any text starting with "/" as ``/intent{"slot": ...}``);
 * hides Telegram ids from Rasa (the sender id is a keyed hash of the chat id);
-* never leaves a person without an answer: media get a kind reply, and when Rasa is down or slow the user
-  gets the emergency numbers within seconds.
+* never leaves a person without an answer: media get a kind reply, and when Rasa is down, slow or answers
+  nothing the user gets the emergency numbers within seconds;
+* keeps one chat from crowding out the others: each chat has a small inbox worked through in order, and a
+  flood beyond a few waiting messages is merged into the last one (said once), so no handler slot waits;
+* makes "forget me" real on the phone too: the ids of the chat's messages of the last 48 hours are kept, and
+  on /forget (or when Rasa confirms a forget request) they are deleted with ``deleteMessages``.
 
 ``build_application`` wires everything without globals, so tests run the real
 :class:`telegram.ext.Application` with their own settings, Rasa client and Bot API stand-in.
@@ -56,6 +60,7 @@ LANGUAGE_PREFIX = "lang:"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 COMMANDS = ("start", "help", "language", "forget")
 TYPING_EVERY = 4.5  # seconds; Telegram shows "typing..." for about 5 s per chat action
+DELETE_BATCH = 100  # deleteMessages takes at most 100 ids per call
 _PAYLOAD = re.compile(r"^/(?P<intent>[^{@]+)(?P<entities>\{.*\})?\s*$", re.DOTALL)
 
 
@@ -162,8 +167,42 @@ class Gateway:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def relay(self, update: Update, message: str) -> None:
-        """Sends ``message`` to Rasa as this chat and delivers the replies (or an apology) in order."""
+    async def send(self, chat: Chat, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+        """Sends plain text (never parse_mode: the text may echo the user's words) and remembers its id."""
+        sent = await chat.send_message(text, reply_markup=reply_markup)
+        self.chats.get(chat.id).seen(getattr(sent, "message_id", None))
+
+    async def submit(self, update: Update, message: str, *, mergeable: bool = True, forget: bool = False) -> None:
+        """Puts a message in the chat's inbox and makes sure a worker is answering it; returns at once.
+
+        Returning at once matters: PTB runs a bounded number of handlers at a time, and a chat flooding us
+        must not hold them all while its messages wait for Rasa one by one.
+        """
+        chat = update.effective_chat
+        state = self.chats.get(chat.id)
+        if update.effective_message is not None:
+            state.seen(update.effective_message.message_id)
+        outcome = state.enqueue(message, mergeable, self.settings.max_pending, forget=forget)
+        if outcome != "queued" and not state.warned_busy:
+            state.warned_busy = True
+            logger.info("chat inbox full: a message was %s", outcome)
+            await self.send(chat, self.texts.get(self.language(update), "busy"))
+        if state.worker is None or state.worker.done():
+            state.worker = asyncio.create_task(self._work(update))
+
+    async def _work(self, update: Update) -> None:
+        """Answers the chat's inbox in order, one message at a time."""
+        state = self.chats.get(update.effective_chat.id)
+        while state.inbox:
+            item = state.inbox.popleft()
+            try:
+                await self.relay(update, item.message, forget=item.forget)
+            except Exception as error:  # noqa: BLE001 - the next message must still be answered
+                logger.error("relaying failed (%s)", type(error).__name__)
+        state.warned_busy = False
+
+    async def relay(self, update: Update, message: str, *, forget: bool = False) -> None:
+        """Sends ``message`` to Rasa as this chat and delivers the replies (or the numbers) in order."""
         chat = update.effective_chat
         state = self.chats.get(chat.id)
         async with state.lock:
@@ -172,11 +211,34 @@ class Gateway:
                 async with self.typing(chat):
                     replies = await self.rasa.send(sender, message)
             except RasaUnavailable:
-                logger.warning("Rasa unavailable; sending the apology to sender %s", sender[:8])
-                await chat.send_message(self.texts.get(self.language(update), "rasa_unavailable"))
+                logger.warning("Rasa unavailable; sending the numbers to sender %s", sender[:8])
+                language = self.language(update)
+                if forget:
+                    deleted = await self.delete_recent(chat)
+                    await self.send(chat, self.texts.get(language, "forget_rasa_down").format(count=deleted))
+                await self.send(chat, self.texts.get(language, "rasa_unavailable"))
                 return
             logger.info("relayed a message for sender %s: %d replies", sender[:8], len(replies))
-            await self.deliver(update, replies)
+            forgotten = forget or any(_is_forget(reply) for reply in replies)
+            deleted = await self.delete_recent(chat) if forgotten else 0
+            await self.deliver(update, [reply for reply in replies if not _is_forget(reply)])
+            if forgotten:
+                self.chats.forget(chat.id)
+                await self.send(chat, self.texts.get(self.language(update), "forget_done").format(count=deleted))
+
+    async def delete_recent(self, chat: Chat) -> int:
+        """Deletes this chat's remembered messages (48 hours at most) from Telegram; returns how many went."""
+        ids = self.chats.get(chat.id).deletable()
+        deleted = 0
+        for start in range(0, len(ids), DELETE_BATCH):
+            batch = ids[start : start + DELETE_BATCH]
+            try:
+                await chat.get_bot().delete_messages(chat.id, batch)
+                deleted += len(batch)
+            except TelegramError as error:
+                logger.warning("could not delete %d messages (%s)", len(batch), type(error).__name__)
+        self.chats.get(chat.id).recent.clear()
+        return deleted
 
     def keyboard(self, chat_id: int, buttons: list[dict[str, Any]]) -> InlineKeyboardMarkup | None:
         """Rasa buttons as an inline keyboard, one per row; payloads stay here behind short ids."""
@@ -194,7 +256,7 @@ class Gateway:
         return InlineKeyboardMarkup(rows) if rows else None
 
     async def deliver(self, update: Update, replies: list[dict[str, Any]]) -> None:
-        """Sends Rasa's replies as plain text (never parse_mode: the text may echo the user's words)."""
+        """Sends Rasa's replies as plain text; an empty answer means Rasa failed, so the numbers go out."""
         chat = update.effective_chat
         sent = 0
         for reply in replies:
@@ -205,21 +267,23 @@ class Gateway:
             if text:
                 chunks = split_text(text)
                 for number, chunk in enumerate(chunks, start=1):
-                    await chat.send_message(chunk, reply_markup=markup if number == len(chunks) else None)
+                    await self.send(chat, chunk, reply_markup=markup if number == len(chunks) else None)
                 sent += 1
             if reply.get("image"):
                 await self.send_image(chat, str(reply["image"]))
                 sent += 1
         if not sent:
-            await chat.send_message(self.texts.get(self.language(update), "empty_reply"))
+            logger.warning("Rasa answered nothing; sending the numbers")
+            await self.send(chat, self.texts.get(self.language(update), "rasa_unavailable"))
 
     async def send_image(self, chat: Chat, url: str) -> None:
         """Sends an image by URL; if Telegram cannot fetch it, the link is still useful as text."""
         try:
-            await chat.send_photo(url)
+            sent = await chat.send_photo(url)
+            self.chats.get(chat.id).seen(getattr(sent, "message_id", None))
         except TelegramError as exc:
             logger.warning("could not send an image: %s", exc)
-            await chat.send_message(url)
+            await self.send(chat, url)
 
     # --- handlers ------------------------------------------------------------------------------------
 
@@ -229,16 +293,16 @@ class Gateway:
         user = update.effective_user
         language = chosen or self.texts.supported(user.language_code if user else None)
         payload = "/greet" + (json.dumps({"language": language}, separators=(",", ":")) if language else "")
-        await self.relay(update, payload)
+        await self.submit(update, payload, mergeable=False)
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/help: the assistant explains what it can do."""
-        await self.relay(update, "/what_can_you_do")
+        await self.submit(update, "/what_can_you_do", mergeable=False)
 
     async def forget(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/forget: Rasa deletes the conversation; the gateway drops its own memory of the chat too."""
-        await self.relay(update, "/forget_me")
-        self.chats.forget(update.effective_chat.id)
+        """/forget: Rasa deletes the conversation, the chat's recent messages are deleted from Telegram, and
+        the gateway drops its own memory of the chat (see :meth:`relay`)."""
+        await self.submit(update, "/forget_me", forget=True)
 
     async def choose_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/language: a keyboard with every language in the data file, each labelled in itself."""
@@ -257,7 +321,7 @@ class Gateway:
         if not cleaned:
             await update.effective_message.reply_text(self.texts.get(self.language(update), "help"))
             return
-        await self.relay(update, cleaned)
+        await self.submit(update, cleaned)
 
     async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A press on an inline button: answer it at once (stops the spinner), then relay its payload."""
@@ -280,7 +344,7 @@ class Gateway:
             language = payload_language(payload, self.texts)
         if language:
             state.language = language
-        await self.relay(update, payload)
+        await self.submit(update, payload, mergeable=False)
 
     async def unsupported(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Voice, photos, stickers, files, locations...: say kindly what the assistant understands."""
@@ -300,6 +364,12 @@ class Gateway:
                 await application.bot.set_my_commands(commands, language_code=code)
             except TelegramError as exc:
                 logger.warning("could not set the command menu (%s): %s", code or "default", exc)
+
+
+def _is_forget(reply: dict[str, Any]) -> bool:
+    """Rasa's confirmation of a forget request carries ``{"custom": {"forget": true}}`` (data/responses)."""
+    custom = reply.get("custom")
+    return isinstance(custom, dict) and custom.get("forget") is True
 
 
 def media_kind(message: Message | None) -> str:

@@ -1,8 +1,9 @@
 """The gateway's own texts, per language, from data/channels/telegram.yml.
 
 The gateway speaks for itself only when Rasa cannot (Rasa down, a photo, an expired button), and then it
-must speak the user's language. Keeping those texts in a data file means a new language, or a changed
-hotline number, is a data change that a translator can make without touching code.
+must speak the user's language. Keeping those texts in a data file means a new language is a data change that
+a translator can make without touching code; the numbers in them come from the referral directory
+(bot/emergency.py), never typed here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from bot.emergency import directory
+
 DEFAULT_TEXTS_PATH = Path(__file__).resolve().parents[3] / "data" / "channels" / "telegram.yml"
 
 # Every language must be able to say these; the test suite checks the data file against this list.
@@ -20,13 +23,24 @@ REQUIRED_KEYS = (
     "label",
     "rasa_unavailable",
     "help",
-    "empty_reply",
+    "busy",
+    "forget_done",
+    "forget_rasa_down",
     "choose_language",
     "choose_option",
     "button_expired",
     "unsupported",
     "commands",
 )
+
+
+def _fill(value: Any, fill) -> Any:
+    """Numbers come from the referral directory: every [[placeholder]] of a text is filled in at load time."""
+    if isinstance(value, str):
+        return fill(value)
+    if isinstance(value, dict):
+        return {key: _fill(item, fill) for key, item in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -47,7 +61,13 @@ class Texts:
         missing = [key for key in REQUIRED_KEYS if key not in languages[default]]
         if missing:
             raise ValueError(f"{path}: the default language {default!r} lacks {missing}")
-        return cls(default=default, languages=languages)
+        book = directory()
+        known = set(book.labels["unavailable"])
+        filled = {
+            code: _fill(entry or {}, lambda text, c=code: book.fill(text, c if c in known else default))
+            for code, entry in languages.items()
+        }
+        return cls(default=default, languages=filled)
 
     @property
     def codes(self) -> list[str]:

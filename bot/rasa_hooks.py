@@ -1,0 +1,104 @@
+"""What the Rasa server process does besides Rasa: answer when the action server cannot, and forget on time.
+
+Installed once per Rasa server process by the tracker store (bot/privacy/tracker_store.py), which Rasa builds
+from endpoints.yml whenever it serves conversations, so nothing here depends on a channel or a command line.
+
+* **Static fallbacks for custom actions.** Rasa 3.6 swallows a failed call to the action server (down,
+  restarting, timing out) and answers nothing. That would leave "I need help" -> "Mexico" without a number.
+  Rasa has no hook for this, so `RemoteAction.run` is wrapped: when the action server cannot be reached, the
+  action is replaced by a plain response from the domain (`FALLBACK_RESPONSES`): finding help gives the
+  static emergency contacts for the person's country (or asks for it), everything else the fixed text with
+  the emergency numbers. A form whose action failed is closed, so the person is not left inside it.
+  Rasa is pinned (3.6.21) and a test runs the real server with the action server stopped.
+* **Retention.** Conversations untouched for `RETENTION` (default 30 days; "off" to disable) are deleted by
+  the running server every hour, not only by a cron job someone may forget to install.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+RETENTION_ENV = "RETENTION"
+DEFAULT_RETENTION = "30d"
+RETENTION_EVERY_S = 3600.0
+# Which plain response stands in for a custom action when the action server cannot be reached.
+FALLBACK_RESPONSES = {"action_find_help": "utter_emergency_contacts"}
+DEFAULT_FALLBACK = "utter_service_unavailable"
+FORM_ACTIONS = {"validate_job_offer_form", "action_read_job_offer", "action_job_offer_verdict"}
+
+_installed = False
+_lock = threading.Lock()
+
+
+def install_action_fallbacks() -> None:
+    """Wraps RemoteAction.run once per process (see the module docstring)."""
+    global _installed
+    with _lock:
+        if _installed:
+            return
+        from rasa.core.actions.action import ActionBotResponse, ActionExecutionRejection, RemoteAction
+        from rasa.shared.core.events import ActiveLoop, SlotSet
+        from rasa.shared.exceptions import RasaException
+
+        original = RemoteAction.run
+
+        async def run_with_fallback(self: RemoteAction, output_channel, nlg, tracker, domain) -> list[Any]:
+            try:
+                return await original(self, output_channel, nlg, tracker, domain)
+            except ActionExecutionRejection:
+                raise  # the action server answered: a form rejecting a value is normal behaviour
+            except RasaException as error:
+                response = FALLBACK_RESPONSES.get(self.name(), DEFAULT_FALLBACK)
+                logger.warning("action server unavailable for %s (%s): answering with %s",
+                               self.name(), type(error.__cause__ or error).__name__, response)  # fmt: skip
+                events = await ActionBotResponse(response).run(output_channel, nlg, tracker, domain)
+                if self.name() in FORM_ACTIONS and tracker.active_loop_name:
+                    events = [ActiveLoop(None), SlotSet("requested_slot", None), *events]
+                return events
+
+        RemoteAction.run = run_with_fallback
+        _installed = True
+
+
+def retention_seconds(value: str | None = None) -> float | None:
+    """Seconds to keep a conversation after its last message, from RETENTION ("30d", "12h"); None = keep."""
+    from bot.privacy.cli import parse_duration
+
+    text = (value if value is not None else os.environ.get(RETENTION_ENV, DEFAULT_RETENTION)).strip().lower()
+    if text in {"off", "none", "0", "never"}:
+        return None
+    return parse_duration(text)
+
+
+def start_retention(store: Any, every: float = RETENTION_EVERY_S) -> threading.Thread | None:
+    """Purges old conversations from `store` now and then every `every` seconds, in a daemon thread."""
+    try:
+        seconds = retention_seconds()
+    except Exception as error:  # noqa: BLE001 - a typo must not switch retention off (nor stop the store)
+        logger.error("RETENTION is not a duration like 30d or 12h (%s); using %s", error, DEFAULT_RETENTION)
+        seconds = retention_seconds(DEFAULT_RETENTION)
+    if seconds is None:
+        logger.warning("RETENTION is off: conversations are kept until someone asks to be forgotten")
+        return None
+    stop = threading.Event()
+
+    def loop() -> None:
+        while True:
+            try:
+                removed = store.purge_older_than(seconds)
+                if removed:
+                    logger.info("retention: deleted %d conversation(s) older than the limit", removed)
+            except Exception as error:  # noqa: BLE001 - try again next round; never stop the server
+                logger.warning("retention purge failed (%s)", type(error).__name__)
+            if stop.wait(every):
+                return
+
+    thread = threading.Thread(target=loop, name="retention", daemon=True)
+    thread.stop = stop  # type: ignore[attr-defined]
+    thread.start()
+    return thread
