@@ -27,18 +27,23 @@ def session(engine: Engine, seed_dir: Path) -> Iterator[Session]:
 
 
 def test_spanish_reply_for_honduras(session: Session) -> None:
-    text = format_contacts(find_contacts(session, "HN", "trafficking_hotline"), "es")
+    text = format_contacts(find_contacts(session, "HN", "trafficking_hotline"), "es", today=TODAY)
     assert text == (
         "Sistema Nacional de Emergencias 911\n"
         "Policía, ambulancia y bomberos.\n"
         "Llama: 911\n"
         "Abierto 24/7\n"
+        "Al llamar: atiende una oficina del gobierno · pueden enviar policía, ambulancia o bomberos"
+        " · idiomas: español\n"
+        "No se indica: migración, confidencialidad, costo\n"
         "\n"
         "CICESCT – Línea Nacional de Denuncias contra la Trata de Personas\n"
         "Denuncia la trata; gratuita y confidencial.\n"
         "Llama: 145\n"
         "Llama: +504 3399 4699\n"
         "Gratis\n"
+        "Al llamar: atiende una oficina del gobierno · confidencial · idiomas: español\n"
+        "No se indica: policía, migración\n"
         "\n"
         "Línea 114\n"
         "Línea policial para mujeres que viven violencia en casa.\n"

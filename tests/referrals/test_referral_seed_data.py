@@ -13,6 +13,10 @@ from bot.referrals.query import find_contacts
 from bot.referrals.seeds import DEFAULT_SEED_DIR, load_seed_dir, seed_files, validate_dir
 
 COUNTRIES_IN_ISSUE = {"US", "CA", "MX", "GT", "BZ", "SV", "HN", "NI", "CR", "PA", "DO", "CO", "INT"}
+# Countries the assistant recognises (data/countries.yml) that got a small file with only a sourced emergency number
+# (issue 21), and those left out because no number could be confirmed: they get no country-specific number.
+EMERGENCY_ONLY = {"ES", "BR", "CL", "PE", "BO", "CU", "HT", "EC", "VE"}
+NO_CONFIRMED_NUMBER = {"AR"}
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +31,7 @@ def test_every_seed_file_validates_today() -> None:
 
 
 def test_every_country_of_the_issue_has_a_file(seeds) -> None:
-    assert set(seeds) == COUNTRIES_IN_ISSUE
+    assert set(seeds) == COUNTRIES_IN_ISSUE | EMERGENCY_ONLY
 
 
 def test_every_country_starts_with_a_callable_emergency_number(engine: Engine) -> None:

@@ -71,8 +71,8 @@ def test_old_verification_is_a_warning_not_an_error(tmp_path: Path) -> None:
     result = validate_dir(write_seeds(tmp_path / "seeds", {**SAMPLES, "hn.yml": old}), TODAY)
     assert result.ok
     assert [str(w) for w in result.warnings] == [
-        f"{tmp_path / 'seeds' / 'hn.yml'}:{line_of(old, '2025-06-01')}: hn-cicesct-145: verified_on 2025-06-01 "
-        "is more than a year old; check it again"
+        f"{tmp_path / 'seeds' / 'hn.yml'}:{line_of(old, '2025-06-01')}: hn-cicesct-145: verified_on 2025-06-01: "
+        "review by 2026-06-01; check it again"
     ]
 
 
