@@ -275,3 +275,84 @@ def test_cards_do_not_copy_sentences_from_the_seed_articles():
             text = f" {normalise(card['text'][lang])} "
             copied += [f"{card['id']} ({lang}): {s!r}" for s in sentences if f" {s} " in text]
     assert not copied, "sentences copied from the seed articles:\n" + "\n".join(copied)
+
+
+# --- issue 21: facts checked against their sources ------------------------------------------------------------------
+
+CARDS_BY_ID = {card["id"]: card for card in CARDS}
+NO_BREAK_SPACES = "\u00a0\u202f"
+# A figure: digits grouped by thousands (comma in English, no-break space in Spanish), a decimal, or a whole number,
+# optionally followed by "million"/"millones".
+# A decade such as "1990s" is not a figure (the Spanish says "años noventa").
+FIGURE = re.compile(r"(\d{1,3}(?:[,\u00a0\u202f]\d{3})+|\d+(?:\.\d+)?)(?!\w)(\s+(?:million|millones)\b)?")
+
+
+def figures(text: str) -> list[float]:
+    found = []
+    for number, million in FIGURE.findall(text):
+        value = float(re.sub(r"[,\u00a0\u202f]", "", number))
+        found.append(value * 1_000_000 if million else value)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("card", CARDS, ids=CARD_IDS)
+def test_english_and_spanish_state_the_same_figures(card):
+    assert figures(card["text"]["en"]) == figures(card["text"]["es"])
+
+
+@pytest.mark.parametrize("card", CARDS, ids=CARD_IDS)
+def test_spanish_figures_cannot_be_read_as_decimals(card):
+    # "115,324" reads as 115.324 in much of the region (and "115.324" as 115 in Mexico): group with a space.
+    assert not re.search(r"\d[,.]\d{3}\b", card["text"]["es"]), card["text"]["es"]
+
+
+def test_no_card_says_at_least_50_million():
+    for card in CARDS:
+        for text in card["text"].values():
+            assert not re.search(r"(at least|al menos) 50 mill", text), card["id"]
+    figures_card = CARDS_BY_ID["modern_slavery_figures"]["text"]
+    assert "49.6 million" in figures_card["en"] and "2021" in figures_card["en"]
+    assert f"49{NO_BREAK_SPACES[0]}600{NO_BREAK_SPACES[0]}000" in figures_card["es"]
+
+
+def test_three_elements_card_says_a_child_needs_no_means():
+    text = CARDS_BY_ID["trafficking_three_elements"]["text"]
+    assert "For a child (under 18) the means are not needed" in text["en"] and "3(c)" in text["en"]
+    assert "no hacen falta los medios" in text["es"] and "3(c)" in text["es"]
+
+
+def test_corrected_facts_stay_corrected():
+    rcm = CARDS_BY_ID["regional_conference_migration"]["text"]
+    assert "Tuxtla II" in rcm["en"] and "Tuxtla II" in rcm["es"]
+    assert "first Tuxtla" not in rcm["en"] and "primera Cumbre" not in rcm["es"]
+    draft = CARDS_BY_ID["ohchr_draft_instrument"]["text"]
+    assert "July 2018" in draft["en"] and "Human Rights Council" in draft["en"]
+    assert "julio de 2018" in draft["es"] and "Consejo de Derechos Humanos" in draft["es"]
+    for card in CARDS:
+        for text in card["text"].values():
+            assert "OHCHR" not in text and "ACNUDH" not in text, card["id"]
+            assert "leaves the definition open" not in text and "deja la definición abierta" not in text
+            # The article says deception is "one of the most common means", not the most frequent one.
+            assert not re.search(r"most often (deceiv|draw)", text), card["id"]
+    online = CARDS_BY_ID["recruited_online"]["text"]
+    assert "to threaten her" in online["en"] and "para amenazarla" in online["es"]
+
+
+def test_cards_that_go_beyond_their_article_name_the_pages_they_rely_on():
+    for card in CARDS:
+        for url in card.get("further_sources") or []:
+            assert re.match(r"https?://[^\s/]+\.[^\s/]+", url), (card["id"], url)
+    for card_id in ("trafficking_three_elements", "modern_slavery_figures", "regional_conference_migration",
+                    "ohchr_draft_instrument"):
+        assert CARDS_BY_ID[card_id].get("further_sources"), card_id
+
+
+def test_sources_cite_pages_never_file_paths():
+    for source in load_sources():
+        url = source.get("url")
+        assert url is None or url.startswith(("https://", "http://")), source["title"]
+    verify = yaml.safe_load((REPO / "data" / "job_offer" / "verify.yml").read_text(encoding="utf-8"))
+    items = [*verify["countries"].values(), verify["no_registry"], *verify["checks"], *verify["questions"]]
+    for item in items:
+        assert not re.search(r"reference/|seeds/|/work/|\.txt|\.md\b", item["source"]), item["source"]
+    assert verify["countries"]["CR"]["registry"] is False

@@ -1,4 +1,4 @@
-"""Maintainers' commands: `python -m bot referrals list|validate|import|export`.
+"""Maintainers' commands: `python -m bot referrals list|validate|review|import|export`.
 
 `register` adds them to the project's command line (bot/cli.py); every command's handler is stored as
 `args.func` and returns the process exit code: 0 ok, 1 problems found (bad seed file, empty directory),
@@ -10,15 +10,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.referrals import db, exporter, formatting, loader, query
+from bot.referrals import db, exporter, formatting, loader, query, review
 from bot.referrals.errors import SeedError
 from bot.referrals.labels import load_labels
 from bot.referrals.seeds import DEFAULT_SEED_DIR, validate_dir
-from bot.referrals.vocab import NEEDS, REQUIRED_LANGUAGES
+from bot.referrals.vocab import NEEDS, REQUIRED_LANGUAGES, REVIEW_WARNING_DAYS, STALE_AFTER_MONTHS
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -74,7 +75,7 @@ def list_command(args: argparse.Namespace) -> int:
 
 def validate_command(args: argparse.Namespace) -> int:
     """Check the seed files without touching the database."""
-    result = validate_dir(Path(args.dir))
+    result = validate_dir(Path(args.dir), args.today)
     for issue in result.errors:
         print(f"error: {issue}", file=sys.stderr)
     for issue in result.warnings:
@@ -85,6 +86,43 @@ def validate_command(args: argparse.Namespace) -> int:
         return 1
     print(f"ok: {len(result.seeds)} files, {organisations} organisations, {len(result.warnings)} warning(s)")
     return 0
+
+
+STATUS_WORDS = {
+    "stale": f"STALE: older than {STALE_AFTER_MONTHS} months, `referrals validate` fails",
+    "overdue": "overdue",
+    "soon": "due soon",
+}
+
+
+def review_command(args: argparse.Namespace) -> int:
+    """List the entries to check again (past their review-by date or close to it), with the pages to re-read."""
+    today = args.today or date.today()
+    check = validate_dir(Path(args.dir), today, stale_is_error=False)
+    for issue in check.errors:
+        print(f"error: {issue}", file=sys.stderr)
+    if check.errors:
+        print("files with errors are left out of this list; fix them first (`referrals validate`)", file=sys.stderr)
+    items = review.due_in(check.seeds, today, args.within)
+    if not items:
+        upcoming = review.next_review(check.seeds)
+        after = f"; the next review-by date is {upcoming}" if upcoming else ""
+        print(f"nothing to review on {today} (within {args.within} days){after}")
+        return 1 if check.errors else 0
+    print(f"{len(items)} entr{'y' if len(items) == 1 else 'ies'} to check again on {today}:")
+    for item in items:
+        org = item.organisation
+        print(
+            f"\n{item.country:<3} {org.id}  verified {org.verified_on}  review by {item.review_by}  "
+            f"[{STATUS_WORDS[item.status]}]"
+        )
+        for url in org.sources:
+            print(f"    {url}")
+    print(
+        "\nOpen each page, confirm every number and the `when_you_call` facts, then set verified_on to the day you "
+        "checked (see docs/referrals.md)."
+    )
+    return 1 if check.errors else 0
 
 
 @_database_errors
@@ -131,7 +169,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="SQLAlchemy URL (default: $DATABASE_URL, else build/referrals.sqlite)",
     )
     parser = subparsers.add_parser(
-        "referrals", help="referral directory: list, validate, import, export", description=__doc__
+        "referrals", help="referral directory: list, validate, review, import, export", description=__doc__
     )
     commands = parser.add_subparsers(dest="referrals_command", required=True)
 
@@ -146,7 +184,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     validate = commands.add_parser("validate", help="check the seed files (no database needed)")
     validate.add_argument("--dir", default=str(DEFAULT_SEED_DIR), help="seed directory (default: data/referrals)")
+    validate.add_argument("--today", type=_day, default=None, help=argparse.SUPPRESS)
     validate.set_defaults(func=validate_command)
+
+    reviewing = commands.add_parser(
+        "review", help="list the entries to check again (past their review-by date or close to it)"
+    )
+    reviewing.add_argument("--dir", default=str(DEFAULT_SEED_DIR), help="seed directory (default: data/referrals)")
+    reviewing.add_argument(
+        "--within",
+        type=int,
+        default=REVIEW_WARNING_DAYS,
+        help=f"also list entries whose review-by date is this many days away (default: {REVIEW_WARNING_DAYS})",
+    )
+    reviewing.add_argument("--today", type=_day, default=None, help="pretend today is YYYY-MM-DD")
+    reviewing.set_defaults(func=review_command)
 
     importing = commands.add_parser("import", parents=[common], help="validate and load the seed files")
     importing.add_argument("--dir", default=str(DEFAULT_SEED_DIR), help="seed directory (default: data/referrals)")
@@ -155,6 +207,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export = commands.add_parser("export", parents=[common], help="write the database as seed files")
     export.add_argument("--out", required=True, help="directory to write <cc>.yml files into")
     export.set_defaults(func=export_command)
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a date written YYYY-MM-DD, got {value!r}") from exc
 
 
 def _label_languages() -> list[str]:

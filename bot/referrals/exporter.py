@@ -37,6 +37,10 @@ def _flag(value: bool | None) -> str:
     return "null" if value is None else ("true" if value else "false")
 
 
+def _value(value: str | bool | None) -> str:
+    return _flag(value) if value is None or isinstance(value, bool) else _word(value)
+
+
 def _organisation(org: OrganisationSeed) -> list[str]:
     lines = [
         f"  - id: {org.id}",
@@ -50,6 +54,9 @@ def _organisation(org: OrganisationSeed) -> list[str]:
         f"    hours: {_text(org.hours) if org.hours is not None else 'null'}",
         f"    free: {_flag(org.free)}",
         f"    always_open: {_flag(org.always_open)}",
+        f"    confidential: {_flag(org.confidential)}",
+        "    when_you_call:",
+        *(f"      {key}: {_value(value)}" for key, value in org.call.as_dict().items()),
         "    sources:",
         *(f"      - {_text(url)}" for url in org.sources),
         f"    verified_on: {org.verified_on.isoformat()}",

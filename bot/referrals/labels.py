@@ -26,7 +26,34 @@ REQUIRED_KEYS = (
     "not_free",
     "international",
     "verified",
+    "last_checked",
+    "when_you_call",
+    "answered_by_ngo",
+    "answered_by_government",
+    "answered_by_police",
+    "answered_by_other",
+    "police_is_police",
+    "police_sends_police",
+    "police_with_consent",
+    "police_passes_reports",
+    "immigration_not_involved",
+    "confidential",
+    "not_confidential",
+    "anonymous",
+    "not_anonymous",
+    "from_abroad",
+    "not_from_abroad",
+    "interpreters",
+    "languages",
+    "not_stated",
+    "ns_answered_by",
+    "ns_police",
+    "ns_immigration",
+    "ns_cost",
+    "ns_confidential",
 )
+# Labels with a placeholder the text must keep.
+PLACEHOLDERS = {"verified": "{date}", "last_checked": "{date}", "not_stated": "{items}"}
 
 
 class LabelsError(ValueError):
@@ -43,6 +70,7 @@ def load_labels(path: Path | None = None) -> dict[str, dict[str, str]]:
         missing = [key for key in REQUIRED_KEYS if not isinstance(labels, dict) or not labels.get(key)]
         if missing:
             raise LabelsError(f"{file}: language {language!r} lacks labels: {', '.join(missing)}")
-        if "{date}" not in labels["verified"]:
-            raise LabelsError(f"{file}: language {language!r}: 'verified' must contain {{date}}")
+        for key, placeholder in PLACEHOLDERS.items():
+            if placeholder not in labels[key]:
+                raise LabelsError(f"{file}: language {language!r}: {key!r} must contain {placeholder}")
     return {str(k): {str(a): str(b) for a, b in v.items()} for k, v in raw.items()}

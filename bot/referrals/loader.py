@@ -26,7 +26,7 @@ from bot.referrals.models import (
     OrganisationNeed,
     Source,
 )
-from bot.referrals.seeds import ContactSeed, CountrySeed, OrganisationSeed, load_seed_dir
+from bot.referrals.seeds import CallInfo, ContactSeed, CountrySeed, OrganisationSeed, load_seed_dir
 
 
 @dataclass
@@ -90,6 +90,15 @@ def organisation_seed(org: Organisation) -> OrganisationSeed:
         always_open=org.always_open,
         sources=tuple(s.url for s in org.sources),
         verified_on=org.verified_on,
+        confidential=org.confidential,
+        call=CallInfo(
+            answered_by=org.answered_by,
+            police=org.police,
+            immigration=org.immigration,
+            anonymous=org.anonymous,
+            from_abroad=org.from_abroad,
+            interpreters=org.interpreters,
+        ),
     )
 
 
@@ -103,6 +112,8 @@ def _organisation_row(seed: OrganisationSeed, country: str, position: int) -> Or
         free=seed.free,
         always_open=seed.always_open,
         verified_on=seed.verified_on,
+        confidential=seed.confidential,
+        **seed.call.as_dict(),
         descriptions=[OrganisationDescription(language=k, text=v) for k, v in sorted(seed.description.items())],
         needs=[OrganisationNeed(need=n, position=i) for i, n in enumerate(seed.needs)],
         languages=[OrganisationLanguage(language=lang, position=i) for i, lang in enumerate(seed.languages)],

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, relationship
 
-from bot.referrals.vocab import CONTACT_KINDS, NEEDS
+from bot.referrals.vocab import ANSWERED_BY, CONTACT_KINDS, IMMIGRATION, NEEDS, POLICE
 
 # Named constraints, so Alembic can alter them later on every backend.
 NAMING_CONVENTION = {
@@ -63,6 +63,11 @@ class CountryName(Base):
 
 class Organisation(Base):
     __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint(_in("answered_by", ANSWERED_BY), name="known_answered_by"),
+        CheckConstraint(_in("police", POLICE), name="known_police"),
+        CheckConstraint(_in("immigration", IMMIGRATION), name="known_immigration"),
+    )
 
     id = Column(String(80), primary_key=True)
     country_code = Column(String(3), ForeignKey("countries.code", ondelete="CASCADE"), nullable=False, index=True)
@@ -72,6 +77,14 @@ class Organisation(Base):
     free = Column(Boolean, nullable=True)
     always_open = Column(Boolean, nullable=True)
     verified_on = Column(Date, nullable=False)
+    # What happens when you call (migration 0002); NULL where the source is silent.
+    confidential = Column(Boolean, nullable=True)
+    answered_by = Column(String(20), nullable=True)
+    police = Column(String(20), nullable=True)
+    immigration = Column(String(20), nullable=True)
+    anonymous = Column(Boolean, nullable=True)
+    from_abroad = Column(Boolean, nullable=True)
+    interpreters = Column(Boolean, nullable=True)
 
     country = relationship("Country", back_populates="organisations")
     descriptions = relationship(

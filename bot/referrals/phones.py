@@ -56,17 +56,18 @@ def check(value: str, country: str, *, allow_short_code: bool = True) -> None:
     parse(value, country)
 
 
-def display(value: str, country: str) -> str:
+def display(value: str, country: str, *, whatsapp: bool = False) -> str:
     """The form to print: short codes as written, full numbers in international form with spaces.
 
     Toll-free numbers outside the +1 zone are shown as dialled inside their country, because most of them
-    cannot be reached from abroad and a `+52 800…` form only confuses people on a local phone.
+    cannot be reached from abroad and a `+52 800…` form only confuses people on a local phone. A WhatsApp
+    number is always shown in international form (`whatsapp=True`): that is how WhatsApp finds it, from anywhere.
     """
     if is_short_code(value):
         return _DECORATION.sub("", value)
     number = parse(value, country)
     toll_free = phonenumbers.number_type(number) == PhoneNumberType.TOLL_FREE
-    if toll_free and number.country_code != 1:
+    if toll_free and number.country_code != 1 and not whatsapp:
         if not value.strip().startswith("+"):
             return " ".join(value.split())  # keep the grouping printed on the operator's posters
         shown = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)

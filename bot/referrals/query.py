@@ -8,7 +8,7 @@ never ends without a contact for what was asked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.referrals.loader import organisation_seed
 from bot.referrals.models import Organisation
-from bot.referrals.seeds import ContactSeed
+from bot.referrals.seeds import CallInfo, ContactSeed, review_by
 from bot.referrals.validation import known_country
 from bot.referrals.vocab import INTERNATIONAL, NEEDS
 
@@ -37,10 +37,17 @@ class OrganisationView:
     always_open: bool | None
     sources: tuple[str, ...]
     verified_on: date
+    confidential: bool | None = None
+    call: CallInfo = field(default_factory=CallInfo)
 
     @property
     def international(self) -> bool:
         return self.country == INTERNATIONAL
+
+    @property
+    def review_by(self) -> date:
+        """Past this date the reply says when the entry was last checked (vocab.REVIEW_AFTER_MONTHS)."""
+        return review_by(self.verified_on)
 
 
 def _rank(view: OrganisationView, need: str | None) -> int:
@@ -83,6 +90,8 @@ def _views(session: Session, country: str) -> list[OrganisationView]:
                 always_open=seed.always_open,
                 sources=seed.sources,
                 verified_on=seed.verified_on,
+                confidential=seed.confidential,
+                call=seed.call,
             )
         )
     return views

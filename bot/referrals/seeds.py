@@ -7,22 +7,55 @@ Files whose name starts with "_" (such as _labels.yml) are not seed files and ar
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
 from bot.referrals.errors import Issue, SeedError
-from bot.referrals.vocab import INTERNATIONAL
+from bot.referrals.vocab import INTERNATIONAL, REVIEW_AFTER_MONTHS, STALE_AFTER_MONTHS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SEED_DIR = REPO_ROOT / "data" / "referrals"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when it is shorter (29 Feb + 12 months = 28 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def review_by(verified_on: date) -> date:
+    """When an entry verified on `verified_on` must be checked again (vocab.REVIEW_AFTER_MONTHS later)."""
+    return add_months(verified_on, REVIEW_AFTER_MONTHS)
+
+
+def stale_after(verified_on: date) -> date:
+    """The last day an entry verified on `verified_on` may be used; after it `referrals validate` fails."""
+    return add_months(verified_on, STALE_AFTER_MONTHS)
 
 
 @dataclass(frozen=True)
 class ContactSeed:
     kind: str
     value: str
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    """What happens when you call (see vocab.CALL_KEYS); every field None where the source is silent."""
+
+    answered_by: str | None = None  # vocab.ANSWERED_BY
+    police: str | None = None  # vocab.POLICE
+    immigration: str | None = None  # vocab.IMMIGRATION
+    anonymous: bool | None = None
+    from_abroad: bool | None = None
+    interpreters: bool | None = None
+
+    def as_dict(self) -> dict[str, str | bool | None]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -38,8 +71,14 @@ class OrganisationSeed:
     always_open: bool | None
     sources: tuple[str, ...]
     verified_on: date
+    confidential: bool | None = None
+    call: CallInfo = field(default_factory=CallInfo)
     # Where the entry starts in its file; not part of equality, so a moved entry is not a changed entry.
     line: int = field(default=0, compare=False)
+
+    @property
+    def review_by(self) -> date:
+        return review_by(self.verified_on)
 
 
 @dataclass(frozen=True)
@@ -72,8 +111,14 @@ def seed_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yml") if not p.name.startswith("_"))
 
 
-def validate_dir(path: Path | None = None, today: date | None = None) -> ValidationResult:
-    """Check every seed file in `path` (default data/referrals) and the rules that span files."""
+def validate_dir(
+    path: Path | None = None, today: date | None = None, *, stale_is_error: bool = True
+) -> ValidationResult:
+    """Check every seed file in `path` (default data/referrals) and the rules that span files.
+
+    An entry verified more than vocab.STALE_AFTER_MONTHS ago is an error, unless `stale_is_error` is False (the
+    review command, which must still list such entries, passes False and gets a warning instead).
+    """
     from bot.referrals.validation import validate_file  # local import: validation imports this module
 
     directory = Path(path) if path is not None else DEFAULT_SEED_DIR
@@ -88,7 +133,7 @@ def validate_dir(path: Path | None = None, today: date | None = None) -> Validat
     errors: list[Issue] = []
     warnings: list[Issue] = []
     for file in files:
-        seed, file_errors, file_warnings = validate_file(file, today)
+        seed, file_errors, file_warnings = validate_file(file, today, stale_is_error=stale_is_error)
         errors += file_errors
         warnings += file_warnings
         if seed is not None and not file_errors:

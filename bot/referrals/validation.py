@@ -18,14 +18,29 @@ import yaml
 
 from bot.referrals import phones, yamlnodes
 from bot.referrals.errors import Issue
-from bot.referrals.seeds import ContactSeed, CountrySeed, OrganisationSeed, seed_file_name
+from bot.referrals.seeds import (
+    CallInfo,
+    ContactSeed,
+    CountrySeed,
+    OrganisationSeed,
+    review_by,
+    seed_file_name,
+    stale_after,
+)
 from bot.referrals.vocab import (
+    ANSWERED_BY,
+    CALL_FLAGS,
+    CALL_KEYS,
     CONTACT_KINDS,
+    IMMIGRATION,
     INTERNATIONAL,
     NEEDS,
+    NEEDS_CALL_INFO,
     NUMBER_KINDS,
+    POLICE,
     REQUIRED_LANGUAGES,
-    STALE_AFTER_DAYS,
+    REVIEW_WARNING_DAYS,
+    STALE_AFTER_MONTHS,
 )
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -36,7 +51,8 @@ MAX_DESCRIPTION = 200
 
 FILE_KEYS = {"country", "name", "organisations"}
 ORG_REQUIRED = ("id", "name", "description", "needs", "languages", "contacts", "sources", "verified_on")
-ORG_OPTIONAL = ("hours", "free", "always_open")
+ORG_OPTIONAL = ("hours", "free", "always_open", "confidential", "when_you_call")
+CALL_CHOICES = {"answered_by": ANSWERED_BY, "police": POLICE, "immigration": IMMIGRATION}
 CONTACT_KEYS = {"kind", "value"}
 
 
@@ -68,10 +84,11 @@ def check_source(value: str) -> str | None:
 class _FileChecker:
     """Collects the problems of one parsed file; every check names the line of the value it looked at."""
 
-    def __init__(self, path: Path, document: yamlnodes.LocatedDocument, today: date):
+    def __init__(self, path: Path, document: yamlnodes.LocatedDocument, today: date, stale_is_error: bool = True):
         self.path = path
         self.doc = document
         self.today = today
+        self.stale_is_error = stale_is_error
         self.errors: list[Issue] = []
         self.warnings: list[Issue] = []
 
@@ -104,6 +121,7 @@ class _FileChecker:
                 organisations.append(org)
         if country and country != INTERNATIONAL and not any("emergency" in o.needs for o in organisations):
             self.error(("organisations",), f"{country} has no organisation with need 'emergency'")
+        self._no_number_twice(organisations)
         if country is None or name is None:
             return None
         return CountrySeed(country=country, name=name, organisations=tuple(organisations), path=self.path)
@@ -146,6 +164,28 @@ class _FileChecker:
                 texts[language] = text.strip()
         return texts if ok else None
 
+    def _no_number_twice(self, organisations: list[OrganisationSeed]) -> None:
+        """One number, one entry: the same number under two entries is shown twice in a reply (Panama's 104 was).
+
+        An entry that serves two needs lists both needs instead (e.g. [emergency, trafficking_hotline]).
+        """
+        first: dict[str, str] = {}
+        for org in organisations:
+            for contact in org.contacts:
+                if contact.kind not in NUMBER_KINDS:
+                    continue
+                digits = re.sub(r"\D", "", contact.value)
+                owner = first.setdefault(digits, org.id)
+                if owner != org.id:
+                    self.errors.append(
+                        Issue(
+                            self.path,
+                            org.line,
+                            f"{org.id}: number {contact.value!r} is already listed under {owner}; list it once "
+                            "and give that entry every need it serves",
+                        )
+                    )
+
     # -- organisation level -------------------------------------------------------------------------------------
     def _organisation(self, raw: Any, where: tuple[Any, ...], country: str) -> OrganisationSeed | None:
         if not isinstance(raw, dict):
@@ -170,9 +210,10 @@ class _FileChecker:
         hours = raw.get("hours")
         if hours is not None and (not isinstance(hours, str) or not hours.strip()):
             self.error((*where, "hours"), "hours must be a text as published, or null")
-        for flag in ("free", "always_open"):
+        for flag in ("free", "always_open", "confidential"):
             if raw.get(flag) is not None and not isinstance(raw.get(flag), bool):
                 self.error((*where, flag), f"{flag} must be true, false or null, got {raw.get(flag)!r}")
+        call = self._call_info(raw, where, needs)
         if len(self.errors) > before:
             return None
         return OrganisationSeed(
@@ -187,8 +228,46 @@ class _FileChecker:
             always_open=raw.get("always_open"),
             sources=sources,
             verified_on=verified_on,
+            confidential=raw.get("confidential"),
+            call=call,
             line=self.doc.line(where),
         )
+
+    def _call_info(self, raw: dict, where: tuple[Any, ...], needs: tuple[str, ...]) -> CallInfo:
+        """The `when_you_call` block: required, with every key written out, on emergency and trafficking lines.
+
+        Writing every key (null where the source is silent) makes a reviewer look at each question once, and
+        lets the reply say "not stated" instead of guessing.
+        """
+        required = [need for need in needs if need in NEEDS_CALL_INFO]
+        if required:
+            for key in ("free", "confidential", "when_you_call"):
+                if key not in raw:
+                    self.error(
+                        where,
+                        f"an entry with need {required[0]!r} must have {key!r} (null where the source is silent)",
+                    )
+        block = raw.get("when_you_call")
+        if block is None:
+            return CallInfo()
+        here = (*where, "when_you_call")
+        if not isinstance(block, dict):
+            self.error(here, f"when_you_call must be a mapping with the keys {', '.join(CALL_KEYS)}")
+            return CallInfo()
+        for key in sorted(set(block) - set(CALL_KEYS)):
+            self.error((*here, key), f"unknown key {key!r} in when_you_call; expected: {', '.join(CALL_KEYS)}")
+        missing = [key for key in CALL_KEYS if key not in block]
+        if missing:
+            self.error(here, f"when_you_call lacks {', '.join(missing)} (write null where the source is silent)")
+        for key, allowed in CALL_CHOICES.items():
+            value = block.get(key)
+            if value is not None and value not in allowed:
+                self.error((*here, key), f"{key} must be one of {', '.join(allowed)} or null, got {value!r}")
+        for key in CALL_FLAGS:
+            value = block.get(key)
+            if value is not None and not isinstance(value, bool):
+                self.error((*here, key), f"{key} must be true, false or null, got {value!r}")
+        return CallInfo(**{key: block.get(key) for key in CALL_KEYS})
 
     def _id(self, raw: dict, where: tuple[Any, ...], country: str) -> str:
         org_id = raw.get("id")
@@ -295,12 +374,20 @@ class _FileChecker:
             return date.min
         if value > self.today:
             self.error(where, f"verified_on {value} is in the future")
-        elif self.today - value > timedelta(days=STALE_AFTER_DAYS):
-            self.warn(where, f"{org_id}: verified_on {value} is more than a year old; check it again")
+        elif self.today > stale_after(value):
+            message = (
+                f"{org_id}: verified_on {value} is more than {STALE_AFTER_MONTHS} months old; check the entry "
+                "against its sources and update verified_on, or remove it"
+            )
+            (self.error if self.stale_is_error else self.warn)(where, message)
+        elif self.today >= review_by(value) - timedelta(days=REVIEW_WARNING_DAYS):
+            self.warn(where, f"{org_id}: verified_on {value}: review by {review_by(value)}; check it again")
         return value
 
 
-def validate_file(path: Path, today: date) -> tuple[CountrySeed | None, list[Issue], list[Issue]]:
+def validate_file(
+    path: Path, today: date, *, stale_is_error: bool = True
+) -> tuple[CountrySeed | None, list[Issue], list[Issue]]:
     """Parse and check one seed file; returns the seed (None if unusable), its errors and its warnings."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -315,6 +402,6 @@ def validate_file(path: Path, today: date) -> tuple[CountrySeed | None, list[Iss
         return None, [Issue(path, line, f"YAML syntax error: {problem}")], []
     if document.data is None:
         return None, [Issue(path, 0, "file is empty")], []
-    checker = _FileChecker(path, document, today)
+    checker = _FileChecker(path, document, today, stale_is_error)
     seed = checker.check()
     return seed, checker.errors, checker.warnings

@@ -36,6 +36,14 @@ organisations:
     hours: "24/7"
     free: null
     always_open: true
+    confidential: null
+    when_you_call:
+      answered_by: government
+      police: sends_police
+      immigration: null
+      anonymous: null
+      from_abroad: null
+      interpreters: null
     sources: ["https://www.elheraldo.hn/honduras/sistema-nacional-emergencias"]
     verified_on: 2026-11-25
 
@@ -52,6 +60,14 @@ organisations:
     hours: null
     free: true
     always_open: null
+    confidential: true
+    when_you_call:
+      answered_by: government
+      police: null
+      immigration: null
+      anonymous: null
+      from_abroad: null
+      interpreters: null
     sources: ["https://www.laprensa.hn/honduras/honduras-lanza-linea-145"]
     verified_on: 2026-11-20
 
@@ -82,6 +98,15 @@ organisations:
     languages: [en]
     contacts:
       - {kind: phone, value: "911"}
+    free: null
+    confidential: null
+    when_you_call:
+      answered_by: null
+      police: sends_police
+      immigration: null
+      anonymous: null
+      from_abroad: null
+      interpreters: null
     sources: ["https://www.transportation.gov/stop-human-trafficking/report"]
     verified_on: 2026-11-25
 
@@ -98,6 +123,14 @@ organisations:
     hours: "24/7"
     free: true
     always_open: true
+    confidential: true
+    when_you_call:
+      answered_by: ngo
+      police: with_consent
+      immigration: not_involved
+      anonymous: true
+      from_abroad: null
+      interpreters: true
     sources: ["https://humantraffickinghotline.org/about-us/what-we-do"]
     verified_on: 2026-11-25
 """
@@ -116,6 +149,14 @@ organisations:
     hours: "24/7"
     free: null
     always_open: true
+    confidential: null
+    when_you_call:
+      answered_by: null
+      police: null
+      immigration: null
+      anonymous: true
+      from_abroad: true
+      interpreters: null
     sources: ["https://example.org/chat"]
     verified_on: 2026-11-25
 

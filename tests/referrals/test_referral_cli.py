@@ -31,13 +31,19 @@ def test_validate_ok_and_with_errors(seed_dir: Path, tmp_path: Path, capsys: pyt
     assert "1 error(s); fix them before importing" in err  # "14" is a valid short code, only one error
 
 
-def test_validate_warns_about_entries_older_than_a_year(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    old = HN.replace("verified_on: 2026-11-20", "verified_on: 2020-01-15")
+def test_validate_warns_past_review_by_and_fails_after_18_months(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    old = HN.replace("verified_on: 2026-11-20", "verified_on: 2025-06-01")
     directory = write_seeds(tmp_path / "seeds", {**SAMPLES, "hn.yml": old})
-    assert run("referrals", "validate", "--dir", str(directory)) == 0
+    assert run("referrals", "validate", "--dir", str(directory), "--today", "2026-11-25") == 0
     captured = capsys.readouterr()
-    assert "hn-cicesct-145: verified_on 2020-01-15 is more than a year old" in captured.err
+    assert "hn-cicesct-145: verified_on 2025-06-01: review by 2026-06-01; check it again" in captured.err
     assert "1 warning(s)" in captured.out
+
+    assert run("referrals", "validate", "--dir", str(directory), "--today", "2026-12-02") == 1
+    captured = capsys.readouterr()
+    assert "hn-cicesct-145: verified_on 2025-06-01 is more than 18 months old" in captured.err
 
 
 def test_import_list_export_round_trip(

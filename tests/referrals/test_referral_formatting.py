@@ -27,18 +27,23 @@ def session(engine: Engine, seed_dir: Path) -> Iterator[Session]:
 
 
 def test_spanish_reply_for_honduras(session: Session) -> None:
-    text = format_contacts(find_contacts(session, "HN", "trafficking_hotline"), "es")
+    text = format_contacts(find_contacts(session, "HN", "trafficking_hotline"), "es", today=TODAY)
     assert text == (
         "Sistema Nacional de Emergencias 911\n"
         "Policía, ambulancia y bomberos.\n"
         "Llama: 911\n"
         "Abierto 24/7\n"
+        "Al llamar: atiende una oficina del gobierno · pueden enviar policía, ambulancia o bomberos"
+        " · idiomas: español\n"
+        "No se indica: migración, confidencialidad, costo\n"
         "\n"
         "CICESCT – Línea Nacional de Denuncias contra la Trata de Personas\n"
         "Denuncia la trata; gratuita y confidencial.\n"
         "Llama: 145\n"
         "Llama: +504 3399 4699\n"
         "Gratis\n"
+        "Al llamar: atiende una oficina del gobierno · confidencial · idiomas: español\n"
+        "No se indica: policía, migración\n"
         "\n"
         "Línea 114\n"
         "Línea policial para mujeres que viven violencia en casa.\n"
@@ -111,3 +116,41 @@ def test_labels_file_must_be_complete(tmp_path: Path) -> None:
 
 def test_repository_labels_cover_english_and_spanish() -> None:
     assert {"en", "es"} <= set(load_labels())
+
+
+def test_hotline_card_says_what_happens_when_you_call_in_both_languages(session: Session) -> None:
+    views = find_contacts(session, "US", "trafficking_hotline")
+    english = format_contacts(views, "en", today=TODAY)
+    assert (
+        "When you call: a non-profit organisation answers, not the police · they tell the police only if you agree, "
+        "unless the law obliges them · not immigration · confidential · you can stay anonymous · interpreters · "
+        "languages: English, Spanish"
+    ) in english
+    spanish = format_contacts(views, "es", today=TODAY)
+    assert "Al llamar: atiende una organización sin fines de lucro, no la policía · avisan a la policía solo si tú " \
+        "aceptas, salvo que la ley los obligue · no es migración · confidencial" in spanish
+    # The 911 entry states nothing about who answers: the card says so instead of guessing.
+    assert "Not stated: who answers, immigration, confidentiality, cost" in english
+    assert "No se indica: quién atiende, migración, confidencialidad, costo" in spanish
+
+
+def test_entries_outside_emergency_and_trafficking_get_no_empty_call_line(session: Session) -> None:
+    text = format_contacts(find_contacts(session, "HN", "psychosocial"), "en", today=TODAY)
+    block_114 = next(block for block in text.split("\n\n") if block.startswith("Línea 114"))
+    assert "When you call" not in block_114 and "Not stated" not in block_114
+
+
+def test_every_answer_in_the_vocabulary_has_a_label_in_every_language() -> None:
+    from bot.referrals.vocab import ANSWERED_BY, IMMIGRATION, POLICE
+
+    for language, words in load_labels().items():
+        for key in [f"answered_by_{v}" for v in ANSWERED_BY] + [f"police_{v}" for v in POLICE] + [
+            f"immigration_{v}" for v in IMMIGRATION
+        ]:
+            assert words.get(key), (language, key)
+
+
+def test_whatsapp_numbers_are_shown_in_international_form(session: Session) -> None:
+    view = find_contacts(session, "HN")[0]
+    chat = replace(view, country="MX", contacts=(ContactSeed("whatsapp", "+52 800 5533 000"),))
+    assert "WhatsApp: +52 800 553 3000" in format_contacts([chat], "en", today=TODAY)

@@ -48,7 +48,7 @@ def test_upgrade_accepts_a_url_and_is_repeatable(database_url: str, engine: Engi
     db.upgrade(database_url)
     db.upgrade(database_url)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001_initial"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002_when_you_call"
 
 
 def test_loading_stores_every_field(engine: Engine, seed_dir: Path) -> None:

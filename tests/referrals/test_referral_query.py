@@ -33,6 +33,10 @@ organisations:
     languages: [es]
     contacts:
       - {kind: phone, value: "1561"}
+    free: null
+    confidential: null
+    when_you_call: {answered_by: police, police: is_police, immigration: null, anonymous: true, from_abroad: null,
+                    interpreters: null}
     sources: ["https://mingob.gob.gt/crime-stoppers"]
     verified_on: 2026-11-25
   - id: gt-pnc-110
@@ -42,6 +46,10 @@ organisations:
     languages: [es]
     contacts:
       - {kind: phone, value: "110"}
+    free: null
+    confidential: null
+    when_you_call: {answered_by: police, police: is_police, immigration: null, anonymous: null, from_abroad: null,
+                    interpreters: null}
     sources: ["https://conred.gob.gt/numeros"]
     verified_on: 2026-11-25
 """

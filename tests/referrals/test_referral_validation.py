@@ -71,8 +71,8 @@ def test_old_verification_is_a_warning_not_an_error(tmp_path: Path) -> None:
     result = validate_dir(write_seeds(tmp_path / "seeds", {**SAMPLES, "hn.yml": old}), TODAY)
     assert result.ok
     assert [str(w) for w in result.warnings] == [
-        f"{tmp_path / 'seeds' / 'hn.yml'}:{line_of(old, '2025-06-01')}: hn-cicesct-145: verified_on 2025-06-01 "
-        "is more than a year old; check it again"
+        f"{tmp_path / 'seeds' / 'hn.yml'}:{line_of(old, '2025-06-01')}: hn-cicesct-145: verified_on 2025-06-01: "
+        "review by 2026-06-01; check it again"
     ]
 
 
@@ -165,3 +165,38 @@ def test_empty_or_missing_directory(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     assert "no seed files" in str(validate_dir(tmp_path / "empty", TODAY).errors[0])
     assert date.today()  # the default `today` is the real date; tests pin it to keep results stable
+
+
+# --- what happens when you call -------------------------------------------------------------------------------------
+
+def test_trafficking_and_emergency_entries_must_say_what_happens_when_you_call(tmp_path: Path) -> None:
+    bad = HN.replace("    confidential: true\n", "", 1)
+    errors = _errors_for(tmp_path, "hn.yml", bad)
+    assert any("an entry with need 'trafficking_hotline' must have 'confidential'" in e for e in errors)
+    start = bad.index("  - id: hn-cicesct-145")
+    block_start = bad.index("    when_you_call:", start)
+    block_end = bad.index("    sources:", block_start)
+    no_block = bad[:block_start] + bad[block_end:]
+    assert any("must have 'when_you_call'" in e for e in _errors_for(tmp_path, "hn.yml", no_block))
+
+
+def test_when_you_call_values_and_keys_are_checked(tmp_path: Path) -> None:
+    bad = US.replace("police: with_consent", "police: sometimes").replace("      interpreters: true\n", "")
+    bad = bad.replace("anonymous: true", "anonymous: maybe", 1)
+    errors = _errors_for(tmp_path, "us.yml", bad)
+    assert any("police must be one of is_police, sends_police, with_consent, passes_reports or null" in e
+               for e in errors)
+    assert any("when_you_call lacks interpreters" in e for e in errors)
+    assert any("anonymous must be true, false or null, got 'maybe'" in e for e in errors)
+
+
+def test_the_same_number_under_two_entries_is_an_error(tmp_path: Path) -> None:
+    bad = HN.replace('      - {kind: phone, value: "114"}', '      - {kind: phone, value: "145"}')
+    errors = _errors_for(tmp_path, "hn.yml", bad)
+    assert any("hn-linea-114: number '145' is already listed under hn-cicesct-145" in e for e in errors)
+
+
+def test_entries_without_those_needs_may_leave_the_block_out(tmp_path: Path) -> None:
+    seeds = load_seed_dir(write_seeds(tmp_path / "seeds", SAMPLES), TODAY)
+    line_114 = next(o for s in seeds for o in s.organisations if o.id == "hn-linea-114")
+    assert line_114.confidential is None and all(v is None for v in line_114.call.as_dict().values())
