@@ -71,8 +71,17 @@ class SetReport:
         return sum(v.is_danger for v in self.verdicts), sum(not v.is_danger for v in self.verdicts)
 
 
-def unseen_sets() -> list[Path]:
-    return sorted(UNSEEN_DIR.glob("*.yml"))
+NOT_YET_SCORED = "NOT YET SCORED"
+
+
+def unseen_sets(include_unscored: bool = False) -> list[Path]:
+    """The blind batches; one whose header says NOT YET SCORED is left out until its single first score
+    (`--set` names it explicitly), so that no change is ever tuned on it by accident."""
+    return [
+        path
+        for path in sorted(UNSEEN_DIR.glob("*.yml"))
+        if include_unscored or NOT_YET_SCORED not in "".join(path.read_text(encoding="utf-8").splitlines(True)[:8])
+    ]
 
 
 def verdict(item: dict[str, str], is_danger: bool, parse: dict) -> Verdict:
