@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import yaml
 
 from bot.language import LanguageConfig
 from bot.paths import DATA_DIR
+from bot.referrals.seeds import review_by
 
 REFERRALS_DIR = DATA_DIR / "referrals"
 COUNTRIES_FILE = DATA_DIR / "countries.yml"
@@ -132,12 +134,18 @@ class Directory:
         return f"{main} ({', '.join(exceptions)})" if exceptions else main
 
     def hotlines(self, code: str) -> str:
-        """The first trafficking hotline of each country in the region, with how it can be reached."""
+        """The first trafficking hotline of each country in the region, with how it can be reached.
+
+        A line that is also the country's emergency number (Panama's 104, Colombia's 123) is already named
+        with the emergency numbers, so it is not repeated here.
+        """
+        template = self.labels["number_in_countries"][code]
         parts = []
         for cc in self.region:
-            for org in self.organisations(cc, "trafficking_hotline")[:1]:
-                numbers = _contact_list(org, self.labels, code)
-                parts.append(self.labels["number_in_countries"][code].format(number=numbers, countries=self.name(cc, code)))
+            orgs = [o for o in self.organisations(cc, "trafficking_hotline") if "emergency" not in o.get("needs", [])]
+            for org in orgs[:1]:
+                number = _contact_list(org, self.labels, code)
+                parts.append(template.format(number=number, countries=self.name(cc, code)))
         return "; ".join(parts)
 
     def fill(self, text: str, code: str) -> str:
@@ -206,24 +214,48 @@ def _numbers(org: dict[str, Any]) -> list[str]:
     return out
 
 
-def _org_line(org: dict[str, Any], code: str) -> str:
+def _reachable(org: dict[str, Any]) -> list[str]:
+    """Numbers first, then a web address where the line is only online (Panama's anonymous reports)."""
+    numbers = _numbers(org)
+    if numbers:
+        return numbers
+    return [str(c["value"]).strip() for c in org.get("contacts") or [] if c.get("kind") == "web" and c.get("value")]
+
+
+def _org_line(org: dict[str, Any], code: str, labels: dict[str, dict], today: date | None = None) -> str:
+    """ "📞 911 — name", its description, and only what the entry's own data says (free, confidential)."""
     description = (org.get("description") or {}).get(code)
-    numbers = " / ".join(_numbers(org))
     name = org.get("name", "")
-    return f"📞 {numbers} — {name}" + (f"\n   {description}" if description else "")
+    icon = "📞" if _numbers(org) else "🌐"
+    lines = [f"{icon} {' / '.join(_reachable(org))} — {name}"]
+    if description:
+        lines.append(f"   {description}")
+    facts = [labels["org_facts"][code][key] for key in ("free", "confidential", "always_open") if org.get(key) is True]
+    if (org.get("when_you_call") or {}).get("anonymous") is True:
+        facts.append(labels["org_facts"][code]["anonymous"])
+    if facts:
+        lines.append(f"   {' · '.join(facts)}")
+    verified = org.get("verified_on")
+    if isinstance(verified, date) and (today or date.today()) > review_by(verified):
+        lines.append("   " + labels["org_facts"][code]["last_checked"].format(date=verified.isoformat()))
+    return "\n".join(lines)
 
 
-def country_text(seed: dict[str, Any], code: str, labels: dict[str, dict], country_name: str) -> str:
-    """Emergency number first, then the trafficking hotline, then one calm next step."""
+def country_text(
+    seed: dict[str, Any], code: str, labels: dict[str, dict], country_name: str, today: date | None = None
+) -> str:
+    """Emergency number first, then the trafficking hotline, then one calm next step. Each line once."""
     orgs = seed.get("organisations") or []
-    emergency = [o for o in orgs if "emergency" in (o.get("needs") or []) and _numbers(o)]
-    hotlines = [o for o in orgs if "trafficking_hotline" in (o.get("needs") or []) and _numbers(o)]
+    emergency = [o for o in orgs if "emergency" in (o.get("needs") or []) and _numbers(o)][:2]
+    hotlines = [
+        o for o in orgs if "trafficking_hotline" in (o.get("needs") or []) and _reachable(o) and o not in emergency
+    ][:2]
     lines = [labels["emergency_country_intro"][code].format(country=country_name)]
-    lines += [_org_line(o, code) for o in emergency[:2]]
+    lines += [_org_line(o, code, labels, today) for o in emergency]
     if hotlines:
         lines.append(labels["emergency_hotline_intro"][code])
-        lines += [_org_line(o, code) for o in hotlines[:2]]
-    else:
+        lines += [_org_line(o, code, labels, today) for o in hotlines]
+    elif not any("trafficking_hotline" in (o.get("needs") or []) for o in emergency):
         lines.append(labels["emergency_no_hotline"][code].format(country=country_name))
     lines.append(labels["emergency_next_step"][code])
     return "\n".join(lines)

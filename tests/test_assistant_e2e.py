@@ -5,7 +5,9 @@ These start the trained model and the action server once per session (tests/conf
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import urllib.error
 import uuid
 
 import pytest
@@ -95,12 +97,10 @@ def test_find_help_asks_the_country_then_answers(assistant: Assistant) -> None:
 
 
 BAD_INPUT = {
-    "empty": "",
-    "blank": " ",
     "emoji-only": "🙏🙏🙏",
     "html": "<img src=x onerror=alert(1)>",
     "control-chars": "\x00\x01\x02",
-    "huge": "hola " * 20000,
+    "huge": "hola " * 12000,  # 60 KB: just under the entry point's 64 KB limit
     "mixed-language": "hola, is this job safe?",
 }
 
@@ -108,13 +108,19 @@ BAD_INPUT = {
 @pytest.mark.parametrize("message", list(BAD_INPUT.values()), ids=list(BAD_INPUT))
 def test_bad_input_gets_a_reply_not_an_error(assistant: Assistant, message: str) -> None:
     messages = assistant.say(new_sender(), message)
-    assert isinstance(messages, list)
-    if message.strip():
-        assert messages and all("text" in m for m in messages)
+    assert messages and all(m.get("text", "").strip() for m in messages if "custom" not in m)
+
+
+@pytest.mark.parametrize("message", ["", "   "])
+def test_an_empty_message_gets_a_clear_error(assistant: Assistant, message: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        assistant.say(new_sender(), message)
+    assert refused.value.code == 400
+    assert "empty" in json.loads(refused.value.read())["error"]
 
 
 def test_a_plea_at_the_end_of_a_huge_message_is_still_heard(assistant: Assistant) -> None:
-    messages = assistant.say(new_sender(), "bla " * 30000 + " me quitaron el pasaporte y no me dejan salir")
+    messages = assistant.say(new_sender(), "bla " * 15000 + " me quitaron el pasaporte y no me dejan salir")
     assert "911" in messages[0]["text"]
 
 

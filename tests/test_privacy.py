@@ -468,3 +468,40 @@ def test_a_mistyped_bot_env_is_an_error(monkeypatch) -> None:
     monkeypatch.setenv(logging_setup.ENV_VAR, "prod")
     with pytest.raises(ValueError, match="BOT_ENV must be 'production' or 'development'"):
         configure_logging()
+
+
+# ----------------------------------------------------------------------------- danger and forget in one message
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "marked"),
+    [
+        ("me tienen encerrada en un cuarto, ayúdame y borra esta conversación", "report_danger", True),
+        ("they took my passport. delete this chat please", "report_danger", True),
+        ("me quitaron el pasaporte, no quiero que quede nada de esto", "report_danger", True),
+        ("me quitaron el pasaporte y no me dejan salir", "report_danger", False),
+        ("borra esta conversación", "forget_me", False),  # its own intent: nothing to add
+        ("el borrador del contrato dice que me quitan el pasaporte", "report_danger", False),
+    ],
+)
+def test_a_forget_request_inside_a_cry_for_help_is_marked(text: str, intent: str, marked: bool) -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.forget import ForgetRequestExtractor
+
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 1.0}})
+    ForgetRequestExtractor({"intents": ["report_danger"]}).process([message])
+    found = [e for e in message.get("entities", []) if e["entity"] == "forget_request"]
+    assert bool(found) is marked
+
+
+async def test_danger_with_a_forget_request_deletes_the_conversation(store: PrivateSQLTrackerStore, db_path) -> None:
+    await save_turn(store, "lucia", user("hola"))
+    assert rows(db_path, "lucia")
+    cry = UserUttered(
+        "me tienen encerrada, borra esta conversación",
+        {"name": "report_danger", "confidence": 1.0},
+        entities=[{"entity": "forget_request", "value": "true", "start": 22, "end": 44}],
+    )
+    await save_turn(store, "lucia", cry, BotUttered("Si estás en peligro ahora, llama al 911"))
+    assert rows(db_path, "lucia") == []

@@ -42,10 +42,16 @@ def _mask_value(value: Any, mask: Callable[[str], str]) -> Any:
     return value
 
 
+FORGET_ENTITY = "forget_request"  # set by bot/nlu/forget.py on a cry for help that also asks to delete the chat
+
+
 def is_forget_request(event: Event, forget_intents: Iterable[str] = (DEFAULT_FORGET_INTENT,)) -> bool:
-    """True for a user message asking us to delete the conversation (by intent or by command)."""
+    """True for a user message asking us to delete the conversation: by intent, by command, or inside a
+    danger message (the `forget_request` entity)."""
     if not isinstance(event, UserUttered):
         return False
     if event.intent_name and event.intent_name in set(forget_intents):
+        return True
+    if any(entity.get("entity") == FORGET_ENTITY for entity in event.entities or []):
         return True
     return bool(event.text and _FORGET_COMMAND.fullmatch(event.text))

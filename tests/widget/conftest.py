@@ -1,9 +1,10 @@
-"""Fixtures for the widget's browser tests: a Rasa server, the widget server, a neutral exit page and
-headless Chromium, all on free loopback ports.
+"""Fixtures for the widget's browser tests: the assistant as `make run` starts it (tests/server.py: the public
+entry point serves the widget and passes socket.io to Rasa), another site that embeds the widget and doubles as
+the neutral page quick exit goes to, and headless Chromium, all on loopback.
 
-The Rasa server is the real one, started from models/assistant.tar.gz (the tests skip, saying so, when the
-model has not been trained). WIDGET_TEST_FAKE_RASA=1 swaps in tests/widget/fake_rasa.py for quick work on
-the widget itself.
+The widget draws itself in a closed shadow root, which no script of the page (Playwright's included) can
+reach. The tests open it up with an init script before the page loads (`OPEN_SHADOW`), except the test that
+checks it is closed.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.server import OTHER_SITE_PORT, Assistant
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "assistant.tar.gz"
@@ -43,11 +46,18 @@ EXIT_SCRIPT = 'document.getElementById("referrer").textContent = document.referr
 class Servers:
     """Addresses the tests talk to."""
 
-    widget: str  # serves the demo page at / and widget.js
-    rasa: str  # the assistant's socket.io channel (and REST API for the real server)
-    exit: str  # the neutral page quick exit goes to
-    fake: bool  # True when the Rasa stand-in is used
+    widget: str  # the public entry point: demo page at /, widget.js, socket.io
+    rasa: str  # the address the widget talks to (the same entry point)
+    exit: str  # the neutral page quick exit goes to; also "another site" that embeds the widget
     other_site: Path  # folder served at `exit`: tests put other sites' pages there
+    assistant: Assistant  # a maintainer's view: stored trackers (admin token, loopback), processes
+
+
+# Test-only: make the widget's closed shadow root open, so Playwright's selectors can reach the chat.
+OPEN_SHADOW = """(() => {
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) { return attach.call(this, { ...init, mode: "open" }); };
+})();"""
 
 
 def free_port() -> int:
@@ -111,77 +121,6 @@ def widget_build() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def rasa_env(workdir: Path, actions_port: int) -> dict[str, str]:
-    """What endpoints.yml reads from the environment: a throw-away SQLite tracker store and our action server."""
-    return {
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
-        "TRACKER_DB_DIALECT": "sqlite",
-        "TRACKER_DB": str(workdir / "tracker.sqlite"),
-        "TRACKER_DB_HOST": "",
-        "TRACKER_DB_PORT": "",
-        "TRACKER_DB_USER": "",
-        "TRACKER_DB_PASSWORD": "",
-        "DATABASE_URL": f"sqlite:///{workdir / 'referrals.sqlite'}",
-    }
-
-
-@pytest.fixture(scope="session")
-def rasa_url(workdir: Path) -> Iterator[tuple[str, bool]]:
-    port = free_port()
-    if os.environ.get("WIDGET_TEST_FAKE_RASA") == "1":
-        log = workdir / "fake-rasa.log"
-        proc = start([sys.executable, "-m", "tests.widget.fake_rasa", str(port)], log)
-        try:
-            wait_http(f"http://127.0.0.1:{port}/status", 30, proc, log)
-            yield f"http://127.0.0.1:{port}", True
-        finally:
-            stop(proc)
-        return
-    if not MODEL.exists():
-        pytest.skip(f"{MODEL.relative_to(ROOT)} is missing: train the assistant first (make train)")
-    rasa_bin = str(ROOT / ".venv" / "bin" / "rasa")
-    actions_port = free_port()
-    env = rasa_env(workdir, actions_port)
-    # The referral directory the help actions read, in a throw-away database (as scripts/run.sh does).
-    subprocess.run(
-        [sys.executable, "-m", "bot", "referrals", "import"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    # The repository's own channels (socket.io for the widget, REST for quick exit's "forget me" beacon).
-    credentials = ROOT / "credentials.yml"
-    cmd = [
-        rasa_bin,
-        "run",
-        "--enable-api",
-        "-m",
-        str(MODEL),
-        "--credentials",
-        str(credentials),
-        "--port",
-        str(port),
-        "--interface",
-        "127.0.0.1",
-        "--cors",
-        "*",
-    ]
-    if (ROOT / "endpoints.yml").exists():
-        cmd += ["--endpoints", str(ROOT / "endpoints.yml")]
-    actions_log, rasa_log = workdir / "actions.log", workdir / "rasa.log"
-    actions = start([rasa_bin, "run", "actions", "--port", str(actions_port), "--actions", "actions"], actions_log, env)
-    rasa = start(cmd, rasa_log, env)
-    try:
-        wait_http(f"http://127.0.0.1:{actions_port}/health", RASA_START_TIMEOUT_S, actions, actions_log)
-        wait_http(f"http://127.0.0.1:{port}/status", RASA_START_TIMEOUT_S, rasa, rasa_log)
-        yield f"http://127.0.0.1:{port}", False
-    finally:
-        stop(rasa)
-        stop(actions)
-
-
 @pytest.fixture(scope="session")
 def exit_site(workdir: Path) -> Path:
     return workdir / "exit-site"
@@ -194,7 +133,7 @@ def exit_url(exit_site: Path) -> Iterator[str]:
     site.mkdir()
     (site / "index.html").write_text(EXIT_PAGE)
     (site / "exit.js").write_text(EXIT_SCRIPT)
-    port = free_port()
+    port = OTHER_SITE_PORT  # the assistant was started allowing this origin (tests/server.py)
     log = workdir / "exit.log"
     proc = start([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", str(site)], log)
     try:
@@ -205,19 +144,10 @@ def exit_url(exit_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def servers(
-    rasa_url: tuple[str, bool], widget_build: None, exit_url: str, exit_site: Path, workdir: Path
-) -> Iterator[Servers]:
-    rasa, fake = rasa_url
-    port = free_port()
-    log = workdir / "widget.log"
-    env = {"WIDGET_PORT": str(port), "RASA_PUBLIC_URL": rasa, "WIDGET_EXIT_URL": exit_url, "WIDGET_DEMO_LANG": "en"}
-    proc = start([sys.executable, "-m", "bot.channels.widget"], log, env)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz", 30, proc, log)
-        yield Servers(widget=f"http://127.0.0.1:{port}/", rasa=rasa, exit=exit_url, fake=fake, other_site=exit_site)
-    finally:
-        stop(proc)
+def servers(assistant: Assistant, widget_build: None, exit_url: str, exit_site: Path) -> Servers:
+    return Servers(
+        widget=assistant.url + "/", rasa=assistant.url, exit=exit_url, other_site=exit_site, assistant=assistant
+    )
 
 
 # Module scope, not session: while sync Playwright runs, its event loop counts as running in this thread,
@@ -238,6 +168,7 @@ def browser():
 def context(browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 800})
     ctx.set_default_timeout(30_000)
+    ctx.add_init_script(OPEN_SHADOW)
     yield ctx
     ctx.close()
 

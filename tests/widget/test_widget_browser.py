@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
-import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
 from lingua import Language, LanguageDetectorBuilder
 from playwright.sync_api import expect
+
+from bot.channels.sessions import SENDER_PREFIX
 
 from .chat import Chat
 from .wstap import WsTap
@@ -39,8 +39,8 @@ def with_buttons(chat: Chat) -> None:
 
 
 def tracker_user_texts(servers, session_id: str) -> list[str]:
-    with urllib.request.urlopen(f"{servers.rasa}/conversations/{session_id}/tracker", timeout=10) as response:
-        tracker = json.load(response)
+    """What the assistant stored of a widget session (read as a maintainer: admin token, loopback)."""
+    tracker = servers.assistant.tracker(SENDER_PREFIX + session_id)
     return [e.get("text") for e in tracker.get("events", []) if e.get("event") == "user"]
 
 
@@ -74,8 +74,7 @@ def test_language_switch_changes_labels_and_tells_the_assistant(page, servers):
     chat.settle()
     assert chat.user_messages.count() == 0, "the switch command must not show up as a user message"
     assert language_of(chat.texts(chat.bot_messages)) == Language.SPANISH, replies
-    if not servers.fake:
-        assert '/switch_language{"language":"es"}' in tracker_user_texts(servers, chat.stored()["sessionId"])
+    assert '/switch_language{"language":"es"}' in tracker_user_texts(servers, chat.stored()["sessionId"])
 
 
 def test_button_press_shows_title_and_sends_payload(page, servers):
@@ -89,9 +88,8 @@ def test_button_press_shows_title_and_sends_payload(page, servers):
     chat.wait_for_bot_messages(bots_before + 1)
     expect(chat.input).to_be_focused()
     assert not any(text.startswith("/") for text in chat.texts(chat.user_messages)), "a payload was shown"
-    if not servers.fake:
-        sent = tracker_user_texts(servers, chat.stored()["sessionId"])
-        assert title not in sent[-1:], "the button's payload, not its title, must reach the assistant"
+    sent = tracker_user_texts(servers, chat.stored()["sessionId"])
+    assert title not in sent[-1:], "the button's payload, not its title, must reach the assistant"
 
 
 def test_typing_indicator_shows_until_the_reply_arrives(page, servers):
@@ -126,8 +124,7 @@ def test_quick_exit_button_erases_chat_and_leaves(page, servers):
     history = page.evaluate("history.length")
     chat.quick_exit_button().click()
     page.wait_for_url(servers.exit)
-    if not servers.fake:
-        assert_forgotten_on_server(servers, stored["sessionId"])
+    assert_forgotten_on_server(servers, stored["sessionId"])
     expect(page.locator("#weather")).to_be_visible()
     expect(page.locator("#referrer")).to_have_text("none")  # the neutral site is not told where we came from
     assert page.evaluate("history.length") == history, "the exit must replace the chat page in the history"
@@ -177,8 +174,8 @@ def test_user_markup_is_shown_as_text(page, servers):
 def test_bot_text_is_text_but_links_and_numbers_are_tappable(page, servers):
     tap = WsTap(page)
     text = (
-        "Call +1 888 373 7888, 911 or 800 5533 000. See https://www.example.org/help. "
-        "In 2023 <b onmouseover=alert(1)>bold</b> [guide](https://example.net/g) 12345"
+        "Call +1 888 373 7888, 911 or 800 5533 000; Guatemala 110. See https://www.example.org/help. "
+        "Verified 2026-11-25. In 2023 <b onmouseover=alert(1)>bold</b> [guide](https://example.net/g) 555 1234 567"
     )
     tap.rewrite_bot = lambda data: {**data, "text": text}
     dialogs: list[str] = []
@@ -189,8 +186,9 @@ def test_bot_text_is_text_but_links_and_numbers_are_tappable(page, servers):
     first = chat.bot_messages.first
     expect(first).to_contain_text("<b onmouseover=alert(1)>bold</b>")
     assert page.locator(".cta-from-bot b").count() == 0
+    # Exactly the referral directory's numbers are tappable: not a date, not a number it does not list.
     tel = [a.get_attribute("href") for a in first.locator("a.cta-tel").all()]
-    assert tel == ["tel:+18883737888", "tel:911", "tel:8005533000"]
+    assert tel == ["tel:+18883737888", "tel:911", "tel:8005533000", "tel:110"]
     web = first.locator("a:not(.cta-tel)")
     assert [a.get_attribute("href") for a in web.all()] == ["https://www.example.org/help", "https://example.net/g"]
     assert all(a.get_attribute("rel") == "noopener noreferrer" for a in web.all())
@@ -229,6 +227,48 @@ def test_no_third_party_requests_cookies_or_local_storage(page, context, servers
     assert hosts <= allowed, f"unexpected hosts: {hosts - allowed}"
     assert context.cookies() == []
     assert page.evaluate("window.localStorage.length") == 0
+
+
+def test_the_chat_lives_in_a_closed_shadow_root(browser, servers):
+    """Scripts of the host page (a tracking tag, an abuser's extension) cannot read the conversation."""
+    context = browser.new_context()  # without the tests' OPEN_SHADOW init script
+    try:
+        page = context.new_page()
+        page.goto(servers.widget)
+        page.wait_for_function("document.getElementById('cta-widget') !== null")
+        assert page.evaluate("document.getElementById('cta-widget').shadowRoot") is None
+        assert page.evaluate("document.querySelectorAll('.cta-msg, .cta-input').length") == 0
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("request_text", ["forget me", "borra mis datos"])
+def test_typing_forget_me_wipes_this_tab_and_the_server(page, servers, request_text):
+    chat = open_chat(page, servers)
+    chat.say("hello, my name is Ana")
+    old_session = chat.stored()["sessionId"]
+    assert tracker_user_texts(servers, old_session)
+    confirmation = chat.say(request_text)
+    assert any("deleted" in t or "Borré" in t for t in confirmation), confirmation
+    expect(page.locator(".cta-wiped")).to_be_visible()
+    # Nothing of the conversation is left in the tab: not on screen, not in sessionStorage, not the session.
+    assert chat.texts(chat.user_messages) == []
+    stored = chat.stored()
+    assert stored["messages"] == [] and stored["sessionId"] is None and stored["token"] is None
+    assert_forgotten_on_server(servers, old_session)
+    # The next message starts a new conversation under a new session.
+    chat.say("hello")
+    assert chat.stored()["sessionId"] not in (None, old_session)
+
+
+def test_when_the_assistant_cannot_be_reached_the_emergency_numbers_are_shown(page, servers):
+    page.route("**/socket.io/**", lambda route: route.abort())  # the assistant is down or unreachable
+    chat = open_chat(page, servers)
+    chat.send("they took my passport")
+    shown = chat.wait_for_bot_messages(1)
+    assert "911" in shown[0] and "110" in shown[0] and "123" in shown[0], shown
+    tel = [a.get_attribute("href") for a in chat.bot_messages.first.locator("a.cta-tel").all()]
+    assert "tel:911" in tel and "tel:110" in tel
 
 
 # ---------- persistence and reconnection ----------
@@ -289,8 +329,7 @@ def test_reconnects_after_a_network_drop_without_losing_the_conversation(page, s
     assert chat.say("thank you"), "no reply after reconnecting"
     assert chat.stored()["sessionId"] == session_id
     assert chat.texts(chat.user_messages) == ["hello", "thank you"]
-    if not servers.fake:
-        assert {"hello", "thank you"} <= set(tracker_user_texts(servers, session_id))
+    assert {"hello", "thank you"} <= set(tracker_user_texts(servers, session_id))
 
 
 def test_works_where_websockets_are_blocked(page, servers):

@@ -8,27 +8,41 @@
  * Safety rules this code keeps (the person chatting may have their device checked by an abuser):
  * - the conversation lives in sessionStorage only, under one key; nothing in localStorage or cookies;
  * - quick exit (button or Esc twice within a second) wipes it and replaces the page with a neutral site;
- * - message text, the user's and the bot's, only ever reaches the page through textContent;
+ * - message text, the user's and the bot's, only ever reaches the page through textContent, and the user's
+ *   own text is never turned into links or bold;
+ * - the chat lives in a closed shadow root, so scripts of the host page cannot read the conversation;
+ * - the session id is only usable with the signed token the server issued with it;
+ * - "forget me" (typed or through quick exit) wipes this tab's copy too;
  * - nothing is fetched from anyone but the widget's own server and the assistant's server;
  * - no connection is opened before the person opens the chat.
  */
 /* global io, I18N */
+// Filled in by the server that hands out this file (bot/channels/widget/assets.py): the referral directory's
+// numbers (the only numbers made tappable) and the text, with the emergency numbers, shown when the assistant
+// cannot be reached. Null when the file is served some other way.
+var RUNTIME = /*@runtime@*/ null;
 var STORAGE_KEY = "cta-widget";
 var MAX_MESSAGES = 200;
 var ESC_WINDOW_MS = 1000;
 var TYPING_TIMEOUT_MS = 25000;
+// After this long without an answer (server down, restarting, or answering nothing), the person is shown the
+// emergency numbers rather than a silent chat.
+var NO_ANSWER_MS = 15000;
 // A browser can bring a closed tab back with its sessionStorage ("reopen closed tab"), so a conversation
 // left alone this long is wiped instead of restored.
 var KEEP_IDLE_MS = 30 * 60 * 1000;
 var DEFAULT_SERVER = "http://localhost:5005";
 var DEFAULT_EXIT_URL = "https://weather.com/";
-// Short numbers linked as phone numbers (emergency and hotline codes); longer numbers are linked
-// when they have 7 to 15 digits.
-var SHORT_NUMBERS = ["911", "112", "999", "988", "089", "016", "123", "155", "100", "1818"];
-// Text that becomes elements: **bold**, then [label](url), bare URLs, e-mail addresses, phone numbers.
+// Bot text that becomes elements: **bold**, then [label](url), bare URLs, e-mail addresses, and the numbers of
+// the referral directory exactly as it writes them (a date or an amount is never mistaken for a phone number).
 var BOLD = /\*\*([^*\n]+)\*\*/g;
-var TOKEN =
-  /\[([^\]\n]{1,200})\]\((https?:\/\/[^\s)]+)\)|((?:https?:\/\/|www\.)[^\s<>"]+)|([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|(\+?\(?\d[\d ().-]*\d)/g;
+var PHONES = RUNTIME && RUNTIME.phones ? RUNTIME.phones : [];
+var TOKEN = new RegExp(
+  "\\[([^\\]\\n]{1,200})\\]\\((https?:\\/\\/[^\\s)]+)\\)|((?:https?:\\/\\/|www\\.)[^\\s<>\"]+)|" +
+    "([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})" +
+    (PHONES.length ? "|(" + PHONES.map(escapeRegExp).join("|") + ")" : "|(\\b\\B)"),
+  "g"
+);
 
 if (window.__ctaWidget) return;
 
@@ -43,8 +57,9 @@ var config = {
 };
 
 var state = loadState() || {
-  v: 1,
+  v: 2,
   sessionId: null,
+  token: null,
   lang: pickLanguage(config.lang),
   open: false,
   messages: [],
@@ -107,7 +122,7 @@ function loadState() {
   try {
     var raw = window.sessionStorage.getItem(STORAGE_KEY);
     var parsed = raw ? JSON.parse(raw) : null;
-    if (parsed && parsed.v === 1 && I18N.languages[parsed.lang] && Date.now() - parsed.updated < KEEP_IDLE_MS) {
+    if (parsed && parsed.v === 2 && I18N.languages[parsed.lang] && Date.now() - parsed.updated < KEEP_IDLE_MS) {
       return parsed;
     }
     if (raw) window.sessionStorage.removeItem(STORAGE_KEY);
@@ -153,7 +168,8 @@ function button(className, onClick) {
 function buildUi() {
   var host = el("div");
   host.id = "cta-widget";
-  var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+  // Closed: the host page's scripts cannot reach into the chat (an abuser's script, a tracking tag).
+  var root = host.attachShadow ? host.attachShadow({ mode: "closed" }) : host;
 
   var wrap = el("div", "cta");
   wrap.hidden = true; // shown once the stylesheet has loaded, so nothing flashes unstyled
@@ -325,7 +341,9 @@ function renderMessage(m) {
   who.setAttribute("data-who", whoKey);
   item.appendChild(who);
   var body = el("span", "cta-text");
-  body.appendChild(richText(m.text));
+  // What the person typed is shown exactly as typed: never bold, never a link.
+  if (m.who === "user") body.textContent = m.text;
+  else body.appendChild(richText(m.text));
   item.appendChild(body);
   return item;
 }
@@ -367,6 +385,7 @@ function sendUserMessage(shown, payload) {
 function deliver(text) {
   var message = { message: text, metadata: { language: state.lang } };
   showTyping(true);
+  expectAnswer();
   if (ready && socket && socket.connected) {
     emitMessage(message);
   } else {
@@ -377,16 +396,35 @@ function deliver(text) {
 }
 
 function emitMessage(message) {
-  socket.emit("user_uttered", {
-    message: message.message,
-    session_id: state.sessionId,
-    metadata: message.metadata,
-  });
+  // No session id here: the server knows this connection's session from the signed token it checked.
+  socket.emit("user_uttered", { message: message.message, metadata: message.metadata });
+}
+
+var noAnswerTimer = null;
+var turnReplies = [];
+
+function expectAnswer() {
+  turnReplies = [];
+  clearTimeout(noAnswerTimer);
+  noAnswerTimer = setTimeout(showUnavailable, NO_ANSWER_MS);
+}
+
+// The assistant did not answer in time: the emergency numbers, in the person's language, instead of silence.
+function showUnavailable() {
+  showTyping(false);
+  var texts = RUNTIME && RUNTIME.unavailable;
+  var text = texts ? texts[state.lang] || texts[I18N["default"]] : t("unavailable");
+  if (text) addMessage("bot", text);
 }
 
 function onBotMessage(data) {
   if (!data || typeof data !== "object") return;
+  clearTimeout(noAnswerTimer);
   showTyping(false);
+  if (data.custom && data.custom.forget === true) {
+    forgetInThisTab();
+    return;
+  }
   var text = typeof data.text === "string" ? data.text : "";
   var attachment = data.attachment && data.attachment.payload;
   if (!text && attachment && typeof attachment.src === "string") text = attachment.src; // shown as a link, never loaded
@@ -396,8 +434,39 @@ function onBotMessage(data) {
     var b = buttons[i];
     if (b && b.title != null) replies.push({ title: String(b.title), payload: String(b.payload != null ? b.payload : b.title) });
   }
-  if (text) addMessage("bot", text);
+  if (text) {
+    addMessage("bot", text);
+    turnReplies.push(text);
+  }
   if (replies.length || text) setReplies(replies);
+}
+
+// The assistant confirmed a forget request: this tab's copy goes too, the session with it. The answers of this
+// very turn (the confirmation, and emergency numbers if the same message asked for help) stay on screen, unsaved.
+function forgetInThisTab() {
+  var keep = turnReplies.slice();
+  try {
+    window.sessionStorage.removeItem(STORAGE_KEY);
+  } catch (e) {
+    /* nothing stored */
+  }
+  state.messages = [];
+  state.replies = [];
+  state.pending = [];
+  state.sessionId = null;
+  state.token = null;
+  var items = ui.log.querySelectorAll(".cta-msg");
+  for (var i = 0; i < items.length; i++) items[i].remove();
+  renderReplies([]);
+  keep.forEach(function (text) {
+    ui.log.appendChild(renderMessage({ who: "bot", text: text, lang: state.lang }));
+  });
+  ui.log.appendChild(el("p", "cta-wiped", t("wiped")));
+  var s = socket;
+  socket = null;
+  ready = false;
+  if (s) s.disconnect(); // the next message starts a new session
+  saveState();
 }
 
 /* ---------- text to safe nodes: links, e-mail and phone numbers become <a>, the rest stays text ---------- */
@@ -465,13 +534,15 @@ function webLink(label, href) {
 }
 
 function phoneLink(candidate, before, after) {
-  if (/[\w+]/.test(before || "") || /\w/.test(after || "")) return null;
-  var digits = candidate.replace(/\D/g, "");
-  var isShort = candidate === digits && SHORT_NUMBERS.indexOf(digits) >= 0;
-  if (!isShort && (digits.length < 7 || digits.length > 15)) return null;
+  if (/[\w+*-]/.test(before || "") || /[\w-]/.test(after || "")) return null; // part of a longer number or word
+  var digits = candidate.replace(/[^\d*#]/g, "");
   var a = el("a", "cta-link cta-tel", candidate);
   a.href = "tel:" + (candidate.charAt(0) === "+" ? "+" : "") + digits;
   return a;
+}
+
+function escapeRegExp(text) {
+  return String(text).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /* ---------- connection ---------- */
@@ -490,20 +561,30 @@ function connect() {
     timeout: 10000,
     withCredentials: false,
   });
+  var own = socket;
   socket.on("connect", function () {
     ready = false;
-    socket.emit("session_request", { session_id: state.sessionId });
+    own.emit("session_request", { session_id: state.sessionId, token: state.token });
   });
   socket.on("session_confirm", function (data) {
-    var id = typeof data === "string" ? data : data && data.session_id;
-    if (id) state.sessionId = String(id);
+    if (own !== socket) return;
+    if (data && typeof data === "object" && data.session_id && data.token) {
+      state.sessionId = String(data.session_id);
+      state.token = String(data.token);
+    }
     ready = true;
     saveState();
     setStatus(wasConnected ? t("reconnected") : "", wasConnected ? 3000 : 0);
     wasConnected = true;
     flushPending();
   });
-  socket.on("bot_uttered", onBotMessage);
+  socket.on("bot_uttered", function (data) {
+    if (own === socket) onBotMessage(data);
+  });
+  socket.on("session_required", function () {
+    ready = false;
+    own.emit("session_request", { session_id: state.sessionId, token: state.token });
+  });
   socket.on("disconnect", function (reason) {
     ready = false;
     if (!socket) return; // we closed it (quick exit)
@@ -586,28 +667,28 @@ function onKeyDown(e) {
   }
 }
 
-// Ask the assistant to delete the conversation it stored: a "forget me" sent over the REST channel under the
-// same sender id the socket used. sendBeacon survives the page being replaced; a text/plain body keeps it a
-// simple request (no CORS preflight). Best effort: the page leaves whether or not it arrives.
-function forgetOnServer(sessionId) {
-  if (!sessionId || !navigator.sendBeacon) return;
+// Ask the assistant to delete the conversation it stored, proving with the session's signed token that it is
+// ours. sendBeacon survives the page being replaced; a text/plain body keeps it a simple request (no CORS
+// preflight). Best effort: the page leaves whether or not it arrives.
+function forgetOnServer(sessionId, token) {
+  if (!sessionId || !token || !navigator.sendBeacon) return;
   try {
-    var body = new Blob([JSON.stringify({ sender: sessionId, message: "/forget_me" })], { type: "text/plain" });
-    navigator.sendBeacon(config.server.replace(/\/+$/, "") + "/webhooks/rest/webhook", body);
+    var body = new Blob([JSON.stringify({ session_id: sessionId, token: token })], { type: "text/plain" });
+    navigator.sendBeacon(config.server.replace(/\/+$/, "") + "/webhooks/socketio/forget", body);
   } catch (e) {
     /* the exit must never fail */
   }
 }
 
 function quickExit() {
-  if (state.messages && state.messages.length) forgetOnServer(state.sessionId);
+  if (state.messages && state.messages.length) forgetOnServer(state.sessionId, state.token);
   try {
     window.sessionStorage.removeItem(STORAGE_KEY);
   } catch (e) {
     /* nothing stored */
   }
   exited = true;
-  state = { v: 1, lang: state.lang, messages: [], replies: [], pending: [] };
+  state = { v: 2, lang: state.lang, messages: [], replies: [], pending: [] };
   var s = socket;
   socket = null;
   if (s) s.disconnect();

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import html
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,14 +58,39 @@ def render_demo(template: str, settings: WidgetSettings) -> str:
     )
 
 
-def load_assets(settings: WidgetSettings) -> dict[str, Asset]:
-    """Map URL paths to assets. Raises MissingBuild with the command to run when the build is missing."""
+# widget.js carries this placeholder (widget/src/widget.js); the server puts the runtime data in its place.
+RUNTIME_PLACEHOLDER = b"/*@runtime@*/ null"
+
+
+def runtime_data() -> dict:
+    """What the widget must know without asking the assistant: the directory's numbers, for the tap-to-call
+    links, and the text to show (with the emergency numbers) when the assistant cannot be reached."""
+    from bot.emergency import directory
+
+    book = directory()
+    return {
+        "phones": book.phone_values(),
+        "unavailable": {code: book.unavailable(code) for code in book.labels["unavailable"]},
+    }
+
+
+def load_assets(settings: WidgetSettings, runtime: dict | None = None) -> dict[str, Asset]:
+    """Map URL paths to assets. Raises MissingBuild with the command to run when the build is missing.
+
+    `runtime` (default: `runtime_data()`) is written into widget.js in place of its placeholder.
+    """
     assets: dict[str, Asset] = {}
+    runtime = runtime_data() if runtime is None else runtime
     for name in ("widget.js", "widget.css"):
         path = settings.build_dir / name
         if not path.is_file():
             raise MissingBuild(f"{path} is missing: run widget/build.sh first")
-        assets["/" + name] = Asset.from_bytes(path.read_bytes(), path.suffix, embeddable=True)
+        body = path.read_bytes()
+        if name == "widget.js":
+            # "<" is escaped so no text in the data can close a <script> element the file is inlined into.
+            data = json.dumps(runtime, ensure_ascii=False).replace("<", "\\u003c").encode("utf-8")
+            body = body.replace(RUNTIME_PLACEHOLDER, data)
+        assets["/" + name] = Asset.from_bytes(body, path.suffix, embeddable=True)
     demo: Path = settings.demo_dir
     page = render_demo((demo / "index.html").read_text(encoding="utf-8"), settings)
     assets["/"] = Asset.from_bytes(page.encode("utf-8"), ".html")

@@ -13,10 +13,15 @@ from bot.channels.widget.settings import WidgetSettings
 ACCESS_LOG_FORMAT = '"%r" %s %b %Tfs'
 
 
-def create_app(settings: WidgetSettings) -> web.Application:
+def create_app(settings: WidgetSettings, runtime: dict | None = None) -> web.Application:
     """Build the app; the files are read now, so a missing build fails at start, not on first request."""
-    assets = load_assets(settings)
-    headers = common_headers(settings)
+    app = web.Application(middlewares=[security_headers_middleware(common_headers(settings))])
+    add_widget_routes(app, load_assets(settings, runtime))
+    return app
+
+
+def security_headers_middleware(headers: dict[str, str]):
+    """Adds the security headers to every response, errors included."""
 
     @web.middleware
     async def security_headers(request: web.Request, handler) -> web.StreamResponse:
@@ -24,8 +29,15 @@ def create_app(settings: WidgetSettings) -> web.Application:
             response = await handler(request)
         except web.HTTPException as exc:
             response = exc
-        response.headers.update(headers)
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
         return response
+
+    return security_headers
+
+
+def add_widget_routes(app: web.Application, assets: dict[str, Asset]) -> None:
+    """The widget's files, the demo page and a health check; every other path is 404."""
 
     async def serve(request: web.Request) -> web.StreamResponse:
         asset = assets.get(request.path)
@@ -39,11 +51,9 @@ def create_app(settings: WidgetSettings) -> web.Application:
     async def no_favicon(_: web.Request) -> web.Response:
         return web.Response(status=204)  # browsers ask for it; answering saves a 404 in every console
 
-    app = web.Application(middlewares=[security_headers])
     app.router.add_get("/healthz", health)
     app.router.add_get("/favicon.ico", no_favicon)
     app.router.add_get("/{path:.*}", serve)
-    return app
 
 
 def asset_response(request: web.Request, asset: Asset) -> web.Response:
