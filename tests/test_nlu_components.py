@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.training_data.message import Message
@@ -227,11 +229,21 @@ def test_country_entity_is_the_iso_code_of_the_last_country_named() -> None:
     assert [e["value"] for e in message.get("entities", []) if e["entity"] == "country"] == ["MX"]
 
 
-@pytest.mark.parametrize("text", ["", "\x00\xff", "<script>alert(1)</script>", "😀" * 10000])
-def test_bad_input_never_breaks_the_pipeline(backstop: DangerBackstop, text: str) -> None:
+@pytest.mark.parametrize(
+    "text", ["", "\x00\xff", "<script>alert(1)</script>", "😀" * 10000, "me quitaron el pasaporte\x00"]
+)
+def test_bad_input_never_breaks_the_pipeline(backstop: DangerBackstop, text: str, caplog) -> None:
+    """Each component must really handle the input: `process` swallows an exception (a failing rule must not
+    take the reply down), so a test that only calls it would pass with every rule broken."""
     message = Message(data={"text": text})
-    for component in (MessageLimiter({}), LanguageExtractor({}), CountryExtractor({}), backstop):
-        component.process([message])
+    with caplog.at_level(logging.ERROR, logger="bot.nlu.components"):
+        for component in (MessageLimiter({}), LanguageExtractor({}), CountryExtractor({}), backstop):
+            component.process([message])
+    assert not [r for r in caplog.records if "failed on a message" in r.getMessage()], caplog.text
+    decision = message.get("danger_decision")
+    assert isinstance(decision, dict) and decision["danger"] is ("pasaporte" in text)
+    languages = [e["value"] for e in message.get("entities", []) if e["entity"] == "language"]
+    assert set(languages) <= {"en", "es"}
 
 
 def test_long_training_examples_are_cut_for_the_classifiers_but_kept_whole_for_the_danger_layers() -> None:
