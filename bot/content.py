@@ -32,6 +32,8 @@ class Card:
     reviewed_on: dt.date
     file: Path
     related: tuple[str, ...] = field(default_factory=tuple)
+    # Who published the source, per language, as the footer names it ("IOM" / "OIM" unless sources.yml says).
+    publisher: dict[str, str] = field(default_factory=dict)
 
     @property
     def response_name(self) -> str:
@@ -57,6 +59,7 @@ def load_cards(directory: Path | None = None, languages: list[str] | None = None
 
     directory = directory or CONTENT_DIR
     languages = languages or LanguageConfig.load().codes
+    publishers = _publishers(directory / "sources.yml")
     cards: list[Card] = []
     seen: dict[str, Path] = {}
     for path in sorted(directory.glob("*.yml")):
@@ -86,6 +89,23 @@ def load_cards(directory: Path | None = None, languages: list[str] | None = None
                     reviewed_on=reviewed,
                     file=path,
                     related=tuple(str(r) for r in item.get("related") or ()),
+                    publisher=publishers.get(str(item["source"]).strip(), DEFAULT_PUBLISHER),
                 )
             )
     return cards
+
+
+DEFAULT_PUBLISHER = {"en": "IOM", "es": "OIM"}
+
+
+def _publishers(path: Path) -> dict[str, dict[str, str]]:
+    """Source title -> publisher per language, from sources.yml (IOM when a source names none)."""
+    if not path.exists():
+        return {}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    out = {}
+    for source in raw.get("sources") or []:
+        publisher = source.get("publisher")
+        if isinstance(publisher, dict):
+            out[str(source["title"])] = {str(k): str(v) for k, v in publisher.items()}
+    return out

@@ -91,7 +91,10 @@ def load_response_texts(directory: Path | None = None) -> tuple[dict[str, dict],
 
 
 def card_text(card: Card, code: str, labels: dict[str, dict]) -> str:
-    footer = labels["card_footer"][code].format(source=card.source, date=card.reviewed_on.isoformat())
+    publisher = card.publisher.get(code) or next(iter(card.publisher.values()), "")
+    footer = labels["card_footer"][code].format(
+        publisher=publisher, source=card.source, date=card.reviewed_on.isoformat()
+    )
     return f"{card.text[code].rstrip()}\n\n{footer}"
 
 
