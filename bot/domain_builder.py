@@ -117,6 +117,17 @@ def learn_menu(cards: list[Card], labels: dict[str, dict], config: LanguageConfi
     return _variations(per_language, "utter_learn_menu", "learn menu", config)
 
 
+def language_question(labels: dict[str, dict], config: LanguageConfig) -> list[dict]:
+    """`utter_ask_language`: the same bilingual question and buttons whatever the slot says (it is unknown)."""
+    text = "\n".join(labels["ask_language"][code] for code in config.codes)
+    buttons = [
+        # Doubled braces: Rasa fills {slot} placeholders in responses; this is how a literal brace survives.
+        {"title": spec.label, "payload": f'/switch_language{{{{"language":"{spec.code}"}}}}'}
+        for spec in config.languages
+    ]
+    return [{"text": text, "buttons": buttons}]
+
+
 def emergency_responses(labels: dict[str, dict], config: LanguageConfig) -> dict[str, list[dict]]:
     """Country-specific emergency replies from the referral directory's seed files (no database, no actions)."""
     from bot.emergency import emergency_variations
@@ -150,6 +161,7 @@ def build(out_dir: Path | None = None) -> list[Path]:
         name: _variations(spec["texts"], name, spec["file"], config, buttons) for name, spec in sorted(texts.items())
     }
     conversation["utter_learn_menu"] = learn_menu(cards, labels, config)
+    conversation["utter_ask_language"] = language_question(labels, config)
     conversation.update(emergency_responses(labels, config))
     _fill_numbers(conversation, labels, config)
     files = {

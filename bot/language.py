@@ -121,6 +121,10 @@ class LanguageDetector:
         voted = [code for code, votes in marker_votes.items() if votes]
         if len(voted) == 1 and marker_votes[voted[0]] == len(informative):
             return voted[0]
+        # Several marker words of one language and none of another settle a short, typo-ridden message that the
+        # statistical detector finds too short ("can I talk to a real person?", "is this jbo ofer safe").
+        if len(voted) == 1 and marker_votes[voted[0]] >= 2 and marker_votes[voted[0]] * 3 >= len(informative):
+            return voted[0]
         detector = self._lingua
         if detector is None:
             return self.config.languages[0].code

@@ -34,6 +34,7 @@ from bot.language import fold
 logger = logging.getLogger(__name__)
 
 DANGER_INTENT = "report_danger"
+LANGUAGE_UNSURE = "language_unsure"
 INTENT_RANKING = "intent_ranking"
 
 
@@ -133,7 +134,13 @@ class MessageLimiter(_RuleComponent):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LanguageExtractor(_RuleComponent):
-    """Adds a `language` entity when the message settles the language; the slot keeps it otherwise."""
+    """Adds a `language` entity when the message settles the language; the slot keeps it otherwise.
+
+    When the words do not settle it, a channel's hint is used if it sent one (`metadata.language_hint`: the web
+    widget sends its page language with a session's first message, and only then, so a later "ok" never flips
+    the language). With no hint either, the parse says `language_unsure`, and on a conversation's first
+    message the assistant asks which language instead of guessing (bot/policies.py).
+    """
 
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
@@ -144,8 +151,14 @@ class LanguageExtractor(_RuleComponent):
     def process_one(self, message: Message) -> None:
         text = _text(message)
         code = self.detector.requested(text) or self.detector.detect(text)
+        if not code:
+            metadata = message.get("metadata") or {}
+            hint = metadata.get("language_hint") if isinstance(metadata, dict) else None
+            code = hint if hint in self.detector.config.codes else None
         if code:
             _set_entity(message, "language", code, 0, len(text), type(self).__name__)
+        else:
+            message.set(LANGUAGE_UNSURE, True, add_to_output=True)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

@@ -384,6 +384,12 @@ function sendUserMessage(shown, payload) {
 
 function deliver(text) {
   var message = { message: text, metadata: { language: state.lang } };
+  // The page's language tells the assistant what to answer in when the first message itself does not
+  // ("ok", "Honduras"); only with the first message, so a later short reply never changes the language.
+  if (!state.hinted) {
+    message.metadata.language_hint = state.lang;
+    state.hinted = true;
+  }
   showTyping(true);
   expectAnswer();
   if (ready && socket && socket.connected) {
@@ -455,6 +461,7 @@ function forgetInThisTab() {
   state.pending = [];
   state.sessionId = null;
   state.token = null;
+  state.hinted = false;
   var items = ui.log.querySelectorAll(".cta-msg");
   for (var i = 0; i < items.length; i++) items[i].remove();
   renderReplies([]);
