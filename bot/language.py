@@ -19,7 +19,20 @@ import yaml
 from bot.paths import DATA_DIR
 
 LANGUAGES_FILE = DATA_DIR / "languages.yml"
+NLU_DIR = DATA_DIR / "nlu"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_ELONGATED = re.compile(r"(\w)\1{2,}")
+# A language named in a long message is usually described ("my contract is in Spanish"), not asked for; and
+# "I don't speak Spanish" asks for the other one. A request is short and names no negation before the language.
+_MAX_REQUEST_WORDS = 8
+_NEGATIONS = frozenset({"no", "not", "dont", "don't", "nunca", "never", "cant", "can't", "ni"})
+# Words that make a message a request for a language rather than a mention of one ("my contract is in Spanish").
+_REQUEST_CUES = frozenset({
+    "please", "pls", "plz", "porfa", "porfavor", "favor", "speak", "talk", "write", "switch", "change", "prefer",
+    "habla", "hablas", "hablame", "hablar", "escribe", "escribeme", "escribir", "cambia", "cambiar", "prefiero",
+    "puedes", "podemos", "can", "could", "idioma", "language",
+})
+_SHORT_REQUEST_WORDS = 3
 # Long messages carry enough signal; cap the work on huge input.
 _MAX_CHARS = 2000
 
@@ -28,6 +41,11 @@ def fold(text: str) -> str:
     """Lowercase and strip accents, because users often type without them ("espanol", "como")."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _word_forms(text: str) -> list[str]:
+    """Folded words, with drawn-out letters shortened ("holaaa" -> "hola", "hellooo" -> "hello")."""
+    return [_ELONGATED.sub(r"\1\1", fold(w)) for w in _WORD.findall(text)]
 
 
 @dataclass(frozen=True)
@@ -108,12 +126,17 @@ class LanguageDetector:
                 return spec.code
         return None
 
-    def detect(self, text: str) -> str | None:
+    def detect_without_model(self, text: str) -> str | None:
+        """`detect` with markers and the statistical detector only (labels the n-gram model's examples)."""
+        return self.detect(text, use_model=False)
+
+    def detect(self, text: str, use_model: bool = True) -> str | None:
         """The language code the message is written in, or None when the message does not tell."""
         if not isinstance(text, str) or not text.strip():
             return None
         text = text[:_MAX_CHARS]
-        words = [fold(w) for w in _WORD.findall(text)]
+        words = _word_forms(text)
+        words = [w if w in self._known else _ELONGATED.sub(r"\1", w) for w in words]
         informative = [w for w in words if w not in self.config.neutral]
         if not informative:
             return None
@@ -125,6 +148,11 @@ class LanguageDetector:
         # statistical detector finds too short ("can I talk to a real person?", "is this jbo ofer safe").
         if len(voted) == 1 and marker_votes[voted[0]] >= 2 and marker_votes[voted[0]] * 3 >= len(informative):
             return voted[0]
+        # The language of the training examples nearest to the message (character n-grams): it knows chat
+        # spelling ("q onda", "plz answer") that the statistical detector, trained on books, does not.
+        learned = self._ngram_guess(self._without_places(text)) if use_model else None
+        if learned and (not voted or voted == [learned]):
+            return learned
         detector = self._lingua
         if detector is None:
             return self.config.languages[0].code
@@ -138,9 +166,108 @@ class LanguageDetector:
         return None
 
     def requested(self, text: str) -> str | None:
-        """The language a message names ("in English please", "en español"), if exactly one is named."""
+        """The language a short message asks for ("in English please", "en español"), if exactly one is named.
+
+        Not in a longer message, which usually describes ("my contract is in Spanish"), nor after a negation
+        ("I don't speak Spanish").
+        """
         if not isinstance(text, str):
             return None
-        words = set(fold(w) for w in _WORD.findall(text[:_MAX_CHARS]))
-        named = [spec.code for spec in self.config.languages if words & spec.names]
-        return named[0] if len(named) == 1 else None
+        words = _word_forms(text[:_MAX_CHARS])
+        if len(words) > _MAX_REQUEST_WORDS:
+            return None
+        if len(words) > _SHORT_REQUEST_WORDS and not _REQUEST_CUES & set(words):
+            return None
+        named = [spec.code for spec in self.config.languages if set(words) & spec.names]
+        if len(named) != 1:
+            return None
+        names = next(spec.names for spec in self.config.languages if spec.code == named[0])
+        first_name = min(i for i, w in enumerate(words) if w in names)
+        if _NEGATIONS & set(words[max(0, first_name - 3) : first_name]):
+            return None
+        return named[0]
+
+    @cached_property
+    def _known(self) -> frozenset[str]:
+        """Every marker, name and neutral word: drawn-out letters are shortened only for other words."""
+        words = set(self.config.neutral)
+        for spec in self.config.languages:
+            words |= spec.markers | spec.names
+        return frozenset(words)
+
+    @cached_property
+    def _places(self):
+        from bot.nlp.countries import CountryFinder
+
+        return CountryFinder.from_file()
+
+    def _without_places(self, text: str) -> str:
+        """Place names say nothing about the language ("im in san pedro sula"): left out for the n-gram model."""
+        try:
+            matches = self._places.find(text)
+        except Exception:  # noqa: BLE001 - the language can still be guessed from the whole text
+            return text
+        for match in sorted(matches, key=lambda m: m.start_char, reverse=True):
+            text = text[: match.start_char] + " " + text[match.end_char :]
+        return text
+
+    @cached_property
+    def _ngram_model(self):
+        return NgramLanguageModel.train(self)
+
+    def _ngram_guess(self, text: str) -> str | None:
+        model = self._ngram_model
+        return model.guess(text) if model is not None else None
+
+
+class NgramLanguageModel:
+    """Logistic regression over character n-grams, trained on the assistant's own training examples.
+
+    Deterministic (fixed solver, no randomness), trained in about a second when first needed, from the examples
+    whose language is known: blocks of data/nlu with `metadata.language`, and other examples the marker words and
+    the statistical detector agree on. Only a confident guess (`min_probability`) is used.
+    """
+
+    def __init__(self, vectorizer, classifier, codes: list[str], min_probability: float = 0.75) -> None:
+        self.vectorizer = vectorizer
+        self.classifier = classifier
+        self.codes = codes
+        self.min_probability = min_probability
+
+    @classmethod
+    def train(cls, detector: LanguageDetector, nlu_dir: Path = NLU_DIR) -> NgramLanguageModel | None:
+        texts, labels = _labelled_examples(detector, nlu_dir)
+        if len(set(labels)) < 2:
+            return None
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=True, sublinear_tf=True)
+        features = vectorizer.fit_transform([fold(t) for t in texts])
+        classifier = LogisticRegression(max_iter=2000, C=4.0, solver="liblinear")
+        classifier.fit(features, labels)
+        return cls(vectorizer, classifier, list(classifier.classes_))
+
+    def guess(self, text: str) -> str | None:
+        probabilities = self.classifier.predict_proba(self.vectorizer.transform([fold(text)]))[0]
+        best = int(probabilities.argmax())
+        return self.codes[best] if probabilities[best] >= self.min_probability else None
+
+
+def _labelled_examples(detector: LanguageDetector, nlu_dir: Path) -> tuple[list[str], list[str]]:
+    texts: list[str] = []
+    labels: list[str] = []
+    codes = set(detector.config.codes)
+    for path in sorted(nlu_dir.glob("*.yml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in raw.get("nlu") or []:
+            stated = (block.get("metadata") or {}).get("language")
+            for line in str(block.get("examples") or "").splitlines():
+                text = re.sub(r"^\s*-\s?", "", line).strip()
+                if not text:
+                    continue
+                language = stated if stated in codes else detector.detect_without_model(text)
+                if language:
+                    texts.append(text)
+                    labels.append(language)
+    return texts, labels

@@ -11,6 +11,7 @@ from bot.eval.nlu import DEFAULT_MODEL
 
 EVALUATIONS = [
     ("Intent accuracy per language", "bot.eval.nlu", True),
+    ("First-message language", "bot.eval.language", False),
     ("Danger detection (backstop + full model)", "bot.eval.safety", True),
     ("Job-offer red flags", "bot.eval.job_offer", False),
 ]

@@ -20,7 +20,11 @@ from bot.paths import REPO_ROOT
 
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
 DEFAULT_MODEL = REPO_ROOT / "models" / "assistant.tar.gz"
-TARGET = 0.95
+TARGET = 0.97  # intent accuracy per language (issue 20)
+CARD_TARGET = 0.95  # intent and the right card
+# Predictions that lead to the same reply as the expected intent: nonsense is asked to rephrase, as is a message
+# the fallback caught, so either counts as right for an example labelled nlu_fallback.
+SAME_REPLY = {"nlu_fallback": {"nlu_fallback", "nonsense"}, "nonsense": {"nlu_fallback", "nonsense"}}
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,14 @@ class Example:
 
 def load_examples(directory: Path = EVAL_DIR) -> list[Example]:
     """Every example of tests/eval/<name>_<lang>.yml, in Rasa's NLU format."""
+    from bot.language import supported_codes
+
+    codes = supported_codes()
     examples = []
     for path in sorted(directory.glob("*_*.yml")):
         language = path.stem.rsplit("_", 1)[1]
+        if language not in codes:
+            continue
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in raw.get("nlu") or []:
             for line in str(block.get("examples") or "").splitlines():
@@ -72,9 +81,10 @@ def evaluate(model: Path = DEFAULT_MODEL, directory: Path = EVAL_DIR) -> dict[st
     for example, parse in zip(examples, parses, strict=True):
         predicted = predicted_intent(parse)
         totals[example.language] += 1
-        if predicted.split("/")[0] == example.intent.split("/")[0]:
+        same = SAME_REPLY.get(example.intent, {example.intent})
+        if predicted.split("/")[0] == example.intent.split("/")[0] or predicted in same:
             intent_ok[example.language] += 1
-        if predicted == example.intent:
+        if predicted == example.intent or predicted in same:
             full_ok[example.language] += 1
         else:
             errors[example.language].append((example.text, example.intent, predicted))
@@ -90,23 +100,35 @@ def evaluate(model: Path = DEFAULT_MODEL, directory: Path = EVAL_DIR) -> dict[st
     return report
 
 
+def confusions(errors: list[tuple[str, str, str]], top: int = 12) -> list[tuple[str, str, int]]:
+    """The most frequent (expected, predicted) pairs among the errors: where the classifier goes wrong."""
+    counted = Counter((expected, predicted) for _, expected, predicted in errors)
+    return [(expected, predicted, n) for (expected, predicted), n in counted.most_common(top)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--dir", type=Path, default=EVAL_DIR, help="held-out sets (default tests/eval)")
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args(argv)
-    report = evaluate(args.model)
+    report = evaluate(args.model, args.dir)
     errors = report.pop("_errors")
     ok = True
-    print(f"Intent accuracy on held-out examples ({EVAL_DIR.relative_to(REPO_ROOT)}), target >= {TARGET:.0%}:")
+    where = args.dir.relative_to(REPO_ROOT) if args.dir.is_relative_to(REPO_ROOT) else args.dir
+    print(f"Intent accuracy on held-out examples ({where}), target >= {TARGET:.0%} (card {CARD_TARGET:.0%}):")
     for language, figures in report.items():
-        passed = figures["intent_accuracy"] >= TARGET
+        passed = figures["intent_accuracy"] >= TARGET and figures["intent_and_card_accuracy"] >= CARD_TARGET
         ok &= passed
         print(
             f"  {language}: intent {figures['intent_accuracy']:.1%}"
             f"  intent+card {figures['intent_and_card_accuracy']:.1%}"
             f"  ({figures['examples']} examples) {'OK' if passed else 'BELOW TARGET'}"
         )
+    print("Most frequent confusions (expected -> predicted, count):")
+    for language, items in errors.items():
+        for expected, predicted, count in confusions(items):
+            print(f"  [{language}] {expected} -> {predicted or '(none)'}: {count}")
     if args.show_errors:
         for language, items in errors.items():
             for text, expected, predicted in items:
