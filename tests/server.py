@@ -108,6 +108,10 @@ class Assistant:
             "WIDGET_SESSION_KEY": secrets.token_hex(32),
             "MODEL": str(MODEL),
             "ALLOWED_ORIGINS": f"http://127.0.0.1:{OTHER_SITE_PORT}",
+            "WIDGET_EXIT_URL": f"http://127.0.0.1:{OTHER_SITE_PORT}/",  # quick exit's neutral page
+            # Every test talks from 127.0.0.1: the per-client limits are tested on their own (tests/security).
+            "REST_PER_MINUTE": "1000000",
+            "CONNECTS_PER_MINUTE": "1000000",
             "PYTHON": str(BIN / "python"),
             "PYTHONUNBUFFERED": "1",
         }

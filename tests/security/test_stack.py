@@ -39,7 +39,7 @@ def status_of(method: str, url: str, body: bytes | None = None) -> int:
 @pytest.mark.parametrize(
     ("method", "path"),
     [("GET", "/conversations/x/tracker"), ("POST", "/conversations/x/tracker/events"), ("PUT", "/model"),
-     ("DELETE", "/model"), ("GET", "/status"), ("DELETE", "/conversations/x/tracker")],
+     ("DELETE", "/model"), ("GET", "/status"), ("PUT", "/conversations/x/tracker/events"), ("POST", "/model/parse")],
 )  # fmt: skip
 def test_tracker_and_model_endpoints_are_refused_without_a_token(assistant: Assistant, method, path) -> None:
     # From outside, Rasa's API does not exist at all.

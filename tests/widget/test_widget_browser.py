@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from bot.channels.sessions import SENDER_PREFIX
 
 from .chat import Chat
+from .conftest import OPEN_SHADOW
 from .wstap import WsTap
 
 pytestmark = pytest.mark.browser
@@ -248,9 +249,11 @@ def test_typing_forget_me_wipes_this_tab_and_the_server(page, servers, request_t
     chat.say("hello, my name is Ana")
     old_session = chat.stored()["sessionId"]
     assert tracker_user_texts(servers, old_session)
-    confirmation = chat.say(request_text)
+    chat.send(request_text)
+    expect(page.locator(".cta-wiped")).to_be_visible(timeout=30_000)
+    chat.settle()
+    confirmation = chat.texts(chat.bot_messages)
     assert any("deleted" in t or "Borré" in t for t in confirmation), confirmation
-    expect(page.locator(".cta-wiped")).to_be_visible()
     # Nothing of the conversation is left in the tab: not on screen, not in sessionStorage, not the session.
     assert chat.texts(chat.user_messages) == []
     stored = chat.stored()
@@ -305,6 +308,7 @@ def test_a_conversation_left_idle_for_half_an_hour_is_not_restored(page, servers
 def test_a_new_tab_or_browser_starts_empty(page, context, browser, servers):
     open_chat(page, servers).say("hello")
     other_browser = browser.new_context()
+    other_browser.add_init_script(OPEN_SHADOW)
     try:
         for fresh_page in (context.new_page(), other_browser.new_page()):
             fresh = Chat(fresh_page).goto(servers.widget)
@@ -427,6 +431,7 @@ def test_contrast_meets_wcag_aa(page, servers):
 @pytest.mark.parametrize("width", [320, 360])
 def test_usable_on_a_small_phone(browser, servers, artifacts, width):
     context = browser.new_context(viewport={"width": width, "height": 640}, is_mobile=True, has_touch=True)
+    context.add_init_script(OPEN_SHADOW)
     try:
         page = context.new_page()
         chat = Chat(page).goto(servers.widget)
@@ -455,6 +460,7 @@ def test_usable_on_a_small_phone(browser, servers, artifacts, width):
 
 def test_desktop_screenshots(browser, servers, artifacts):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_init_script(OPEN_SHADOW)
     try:
         page = context.new_page()
         chat = Chat(page).goto(servers.widget)
