@@ -137,7 +137,8 @@ class Directory:
         for cc in self.region:
             for org in self.organisations(cc, "trafficking_hotline")[:1]:
                 numbers = _contact_list(org, self.labels, code)
-                parts.append(self.labels["number_in_countries"][code].format(number=numbers, countries=self.name(cc, code)))
+                template = self.labels["number_in_countries"][code]
+                parts.append(template.format(number=numbers, countries=self.name(cc, code)))
         return "; ".join(parts)
 
     def fill(self, text: str, code: str) -> str:
