@@ -29,10 +29,12 @@ _FRAME, _NOW, _NOT, _OFFER, _GENERIC = "frame", "now", "not_danger", "offer", "g
 _KIND = "kind:"  # matcher key prefix of the frames: "kind:joke", "kind:routine", ...
 
 # The frames a decision names (bot/safety/tiers.py): what made danger words mixed signals, or a story that is over.
-JOKE, FICTION, TRIVIAL, ROUTINE, HYPOTHETICAL, PLEA, OVER = (
-    "joke", "fiction", "trivial", "routine", "hypothetical", "plea", "over"
+JOKE, FICTION, TRIVIAL, ROUTINE, HYPOTHETICAL, PLEA, OVER, ONGOING = (
+    "joke", "fiction", "trivial", "routine", "hypothetical", "plea", "over", "ongoing"
 )
-FRAMES = (JOKE, FICTION, TRIVIAL, ROUTINE, HYPOTHETICAL, PLEA, OVER)
+# `ongoing` is not a frame that softens: it says a story told as over is still going on ("I got out years ago
+# but he keeps calling me"), which is worth at least a check-in.
+FRAMES = (JOKE, FICTION, TRIVIAL, ROUTINE, HYPOTHETICAL, PLEA, OVER, ONGOING)
 # An everyday object frames the danger words it stands next to: at most this many words away, in the same clause
 # ("the consulate kept my passport", "my cat holds me hostage"), not a whole sentence away ("they lock her in at
 # night and she only eats leftovers").
@@ -285,10 +287,11 @@ class _LanguageMatcher:
 
         An ending counts when it is plain ("I'm safe now", "ya estoy bien", "he is in prison") or dated: a
         weaker one ("I got out", "logré salir") with a past anchor somewhere ("years ago", "en 2015", "cuando
-        tenía 12"). The danger goes on when a danger word shares a clause with "still"/"now"/"todavía", or is
-        told after the ending in a clause with neither a past anchor nor an ending of its own ("I got out but
-        they took my passport and they are looking for me"). A word that is danger only by its context ("teens"
-        in "any tips for talking to teens?") does not carry the story on by itself.
+        tenía 12"). The danger goes on when the message says so ("they still call my mother", "todavía me
+        buscan": `ongoing`), when a danger word shares a clause with "still"/"now"/"todavía" and no past
+        anchor, or when one is told after the ending in a clause with neither a past anchor nor an ending of its
+        own ("I got out but they took my passport and they are looking for me"). A word that is danger only by
+        its context ("teens" in "any tips for talking to teens?") does not carry the story on by itself.
         """
         endings = spans["ending"] + (spans["ending_dated"] if spans["past"] else [])
         if not endings:
@@ -296,7 +299,9 @@ class _LanguageMatcher:
         first = min(s for s, _ in endings)
         hit_clauses = {clause[h.start] for h in hits}
         dated_clauses = {clause[s] for s, _ in spans["past"] + endings}
-        goes_on = any(clause[s] in hit_clauses for s, _ in present) or any(
+        # "for weeks" in "back in 2016 they kept me in a house for weeks" is dated: not a present marker.
+        present_clauses = {clause[s] for s, _ in present} - {clause[s] for s, _ in spans["past"]}
+        goes_on = bool(spans["ongoing"]) or bool(present_clauses & hit_clauses) or any(
             h.start > first
             and not h.contextual
             and not any(s < h.end and h.start < e for s, e in endings)
@@ -390,8 +395,8 @@ class DangerDetector:
         frames |= {kind for kind, emoji in self._emoji.items() if any(e in text for e in emoji)}
         if any(r.earnest for r in readings):
             frames -= {JOKE, FICTION, HYPOTHETICAL}
-        if any(r.ended for r in readings) and not any(r.goes_on for r in readings):
-            frames.add(OVER)
+        if any(r.ended for r in readings):
+            frames.add(ONGOING if any(r.goes_on for r in readings) else OVER)
         present = any(r.present for r in readings)
         if not hits:
             named = tuple(f for f in FRAMES if f in frames)

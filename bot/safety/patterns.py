@@ -22,7 +22,8 @@ LANGUAGES = supported_codes()  # data/languages.yml: a new language is a data ch
 WHEN = ("always", "not_question", "with_context")
 # Kinds of frame a message can put around danger words (issue 19), see "FRAMES" in the data file.
 FRAME_KINDS = (
-    "joke", "fiction", "trivial", "routine", "hypothetical", "plea", "ending", "ending_dated", "past", "earnest"
+    "joke", "fiction", "trivial", "routine", "hypothetical", "plea", "ending", "ending_dated", "past", "ongoing",
+    "earnest",
 )
 # A token slot that may be any word but never crosses clause punctuation: "{GAP: 2}" in the data file.
 _GAP_TOKEN: dict[str, Any] = {"TEXT": {"NOT_IN": list(CLAUSE_PUNCT)}, "OP": "?"}

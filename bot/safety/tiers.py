@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.safety.danger import FICTION, HYPOTHETICAL, JOKE, PLEA, ROUTINE, TRIVIAL, Assessment
+from bot.safety.danger import FICTION, HYPOTHETICAL, JOKE, ONGOING, PLEA, ROUTINE, TRIVIAL, Assessment
 
 EMERGENCY, CHECK_IN, SURVIVOR, NONE = "emergency", "check_in", "survivor", "none"
 TIERS = (EMERGENCY, CHECK_IN, SURVIVOR, NONE)
@@ -75,18 +75,22 @@ def decide(
         # Danger words in a frame: ask when a classifier backs them, answer plainly when none does.
         return Tier(CHECK_IN, RULES, frames) if either else Tier(NONE, None, frames)
     if reading.dismissed:
-        # A question or a denial the rules recognised: only both classifiers together make it worth asking.
-        return Tier(CHECK_IN, BOTH, frames) if both else Tier(NONE, None, frames)
+        # A question or a denial the rules recognised ("what if they take my passport when I get there?",
+        # "nobody took my passport"): the classifiers reacted to the words alone.
+        return Tier(NONE, None, frames)
+    softening = set(frames) - {ONGOING}
     if both or alone:
         layer = BOTH if both else DANGER_CLASSIFIER
-        if not frames or (both and reading.present and set(frames) <= {JOKE, FICTION}):
+        if not softening or (both and reading.present and softening <= {JOKE, FICTION}):
             # Nothing around it, or a laugh with the danger still going on ("jaja ... llevo 2 años sin salir").
             return Tier(EMERGENCY if both else CHECK_IN, layer, frames)
-        if {JOKE, TRIVIAL} <= set(frames):
+        if {JOKE, TRIVIAL} <= softening:
             return Tier(NONE, None, frames)  # a laugh about a trivial thing: "4 horas de vals en la boda 💀"
         return Tier(CHECK_IN, layer, frames)
-    if PLEA in frames:
-        return Tier(CHECK_IN, RULES, frames)  # only "please someone answer": ask, with the numbers underneath
+    if PLEA in frames or ONGOING in frames:
+        # Only "please someone answer", or a story told as over that goes on ("I got out but he keeps calling
+        # me"): ask, with the numbers underneath.
+        return Tier(CHECK_IN, RULES, frames)
     return Tier(NONE, None, frames)
 
 
