@@ -30,7 +30,14 @@ _KIND = "kind:"  # matcher key prefix of the frames: "kind:joke", "kind:routine"
 
 # The frames a decision names (bot/safety/tiers.py): what made danger words mixed signals, or a story that is over.
 JOKE, FICTION, TRIVIAL, ROUTINE, HYPOTHETICAL, PLEA, OVER, ONGOING = (
-    "joke", "fiction", "trivial", "routine", "hypothetical", "plea", "over", "ongoing"
+    "joke",
+    "fiction",
+    "trivial",
+    "routine",
+    "hypothetical",
+    "plea",
+    "over",
+    "ongoing",
 )
 # `ongoing` is not a frame that softens: it says a story told as over is still going on ("I got out years ago
 # but he keeps calling me"), which is worth at least a check-in.
@@ -226,6 +233,7 @@ class _LanguageMatcher:
         ]
         earnest = bool(spans["earnest"])
         clause = self._clauses(doc)
+        sentence = self._clauses(doc, ".!?;")
         # Like generic subjects, a hypothetical frames only a message that asks ("if anyone talks he reports us
         # all" is a threat, not a question), and, like a question, not one with a present marker in it.
         if earnest or not asks or now:
@@ -250,7 +258,17 @@ class _LanguageMatcher:
                 continue
             if group.when == "with_context" and not self._has_context(doc, group.context, start, end):
                 continue
-            soft = next((kind for kind in (TRIVIAL, ROUTINE) if self._near(spans[kind], start, end, clause)), None)
+            # A trivial object frames the danger words near it in the same sentence ("stuck in this lecture,
+            # somebody rescue me"); a routine one only in the same clause ("my boss took my passport, the embassy
+            # says ..." is still a report).
+            soft = next(
+                (
+                    kind
+                    for kind, unit in ((TRIVIAL, sentence), (ROUTINE, clause))
+                    if self._near(spans[kind], start, end, unit)
+                ),
+                None,
+            )
             if soft is None and self._in_question(doc, hypotheticals, start, breaks):
                 soft = HYPOTHETICAL  # reaches `always` groups too: "what if my boss took my passport?"
             text_ = doc[start:end].text.lower().strip(" " + CLAUSE_PUNCT)
@@ -264,17 +282,18 @@ class _LanguageMatcher:
 
     @staticmethod
     def _near(cues: list[tuple[int, int]], start: int, end: int, clause: list[int]) -> bool:
-        """A cue within NEAR words of the match, in its clause."""
+        """A cue within NEAR words of the match, in its clause (or sentence, as numbered in `clause`)."""
         return any(
             (cs - end < NEAR if cs >= end else start - ce < NEAR) and clause[cs] in (clause[start], clause[end - 1])
             for cs, ce in cues
         )
 
-    def _clauses(self, doc: Doc) -> list[int]:
-        """A clause number per token: clauses end at punctuation and at `clause_breaks` words ("but", "pero")."""
+    def _clauses(self, doc: Doc, ends: str | None = None) -> list[int]:
+        """A clause number per token: clauses end at punctuation and at `clause_breaks` words ("but", "pero").
+        With `ends`, only at those punctuation marks: sentences."""
         numbers, current = [], 0
         for token in doc:
-            if token.text in CLAUSE_PUNCT or token.lower_ in self.info.clause_breaks:
+            if token.text in (ends or CLAUSE_PUNCT) or (ends is None and token.lower_ in self.info.clause_breaks):
                 current += 1
             numbers.append(current)
         return numbers
@@ -301,12 +320,16 @@ class _LanguageMatcher:
         dated_clauses = {clause[s] for s, _ in spans["past"] + endings}
         # "for weeks" in "back in 2016 they kept me in a house for weeks" is dated: not a present marker.
         present_clauses = {clause[s] for s, _ in present} - {clause[s] for s, _ in spans["past"]}
-        goes_on = bool(spans["ongoing"]) or bool(present_clauses & hit_clauses) or any(
-            h.start > first
-            and not h.contextual
-            and not any(s < h.end and h.start < e for s, e in endings)
-            and clause[h.start] not in dated_clauses
-            for h in hits
+        goes_on = (
+            bool(spans["ongoing"])
+            or bool(present_clauses & hit_clauses)
+            or any(
+                h.start > first
+                and not h.contextual
+                and not any(s < h.end and h.start < e for s, e in endings)
+                and clause[h.start] not in dated_clauses
+                for h in hits
+            )
         )
         return True, goes_on
 
