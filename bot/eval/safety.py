@@ -176,8 +176,10 @@ def meets_blind_targets(report: SetReport) -> bool:
 
 
 def print_report(reports: list[SetReport]) -> None:
-    print("Per layer: danger messages that got emergency / check-in; ordinary messages that got emergency / check-in")
-    print(f"  {'set':<34} {'danger/ordinary':>15}" + "".join(f"  {layer:>27}" for layer in LAYERS))
+    print("Per layer, the share of danger messages (D) and of ordinary ones (O) that got emergency (E) or check-in (C)")
+    print(f"  {'':<34} {'':>15}" + "".join(f"  {layer:^27}" for layer in LAYERS))
+    columns = f"  {'D-E':>5} {'D-C':>5} | {'O-E':>5} {'O-C':>5}"
+    print(f"  {'set':<34} {'danger/ordinary':>15}" + columns * len(LAYERS))
     for report in reports:
         n_danger, n_ordinary = report.counts()
         cells = "".join(
