@@ -378,7 +378,7 @@ def _piled_up(readings: list[_Reading]) -> bool:
 class DangerDetector:
     """Finds signs that the writer (or someone they speak for) is in danger now.
 
-    Build it once (loading takes a few seconds), then call `detect` per message (well under 2 ms).
+    Build it once (loading takes a few seconds), then call `detect` per message (a few milliseconds; `make bench`).
     """
 
     def __init__(self, data: pattern_file.PatternData) -> None:
