@@ -30,7 +30,7 @@ from bot.nlu.components import LANGUAGE_UNSURE
 
 ASK_LANGUAGE = "utter_ask_language"
 # Never delayed by the question: danger first, and requests that are answered the same in any language.
-NEVER_ASK_FOR = ("report_danger", "danger_check_in", "switch_language", "forget_me")
+NEVER_ASK_FOR = ("report_danger", "danger_check_in", "cant_talk", "survivor_story", "switch_language", "forget_me")
 
 
 def should_ask(tracker: DialogueStateTracker) -> bool:

@@ -11,7 +11,10 @@ import urllib.error
 import uuid
 
 import pytest
+import yaml
 
+from bot.emergency import Directory
+from bot.paths import DATA_DIR
 from tests.server import Assistant
 
 pytestmark = pytest.mark.rasa_server
@@ -60,6 +63,120 @@ def test_emergency_reply_arrives_when_the_action_server_is_down(assistant: Assis
     finally:
         assistant.start_actions()
         assistant.wait_for_actions()
+
+
+# --- the check-in (issue 19): static responses and rules, so all of it must work with the action server down ---
+
+# Messages that get the check-in from the rules alone, whatever the classifiers say: a plea for an answer.
+CHECK_IN_TRIGGER = {"en": "hello?? please someone answer", "es": "alguien responda por favor"}
+FORGET = {"en": "forget me", "es": "borra mis datos"}
+
+
+def _check_in_question(language: str) -> str:
+    responses = yaml.safe_load((DATA_DIR / "responses" / "safety.yml").read_text(encoding="utf-8"))["responses"]
+    return responses["utter_danger_check_in"][language]["text"].splitlines()[0]
+
+
+def _payloads(messages: list[dict]) -> list[str]:
+    return [b["payload"] for m in messages for b in m.get("buttons", [])]
+
+
+@pytest.fixture()
+def actions_down(assistant: Assistant):
+    assistant.stop_actions()
+    try:
+        yield assistant
+    finally:
+        assistant.start_actions()
+        assistant.wait_for_actions()
+
+
+def _checked_in(assistant: Assistant, language: str) -> str:
+    """A new conversation that got the check-in; checks what the person sees, returns the sender."""
+    sender = new_sender()
+    asked = assistant.say(sender, CHECK_IN_TRIGGER[language])
+    text = "\n".join(m.get("text", "") for m in asked)
+    assert _check_in_question(language) in text
+    assert Directory.load().emergency_numbers_short(language) in text, "the numbers are under the question"
+    assert _payloads(asked) == ["/report_danger", "/safe_now", "/cant_talk"]
+    return sender
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_check_in_button_in_danger_gives_the_emergency_reply_with_actions_down(
+    actions_down: Assistant, language: str
+) -> None:
+    sender = _checked_in(actions_down, language)
+    reply = actions_down.say(sender, "/report_danger")
+    assert Directory.load().emergency_numbers(language) in reply[0]["text"]
+    assert any(p.startswith("/inform_country") for p in _payloads(reply)), "it asks the country next"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_check_in_button_safe_invites_the_question_without_the_alarm_with_actions_down(
+    actions_down: Assistant, language: str
+) -> None:
+    sender = _checked_in(actions_down, language)
+    reply = actions_down.say(sender, "/safe_now")
+    text = "\n".join(m.get("text", "") for m in reply)
+    assert "/find_help" in _payloads(reply)
+    assert Directory.load().emergency_numbers_short(language) not in text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_check_in_button_cant_talk_gives_the_silent_path_with_actions_down(
+    actions_down: Assistant, language: str
+) -> None:
+    sender = _checked_in(actions_down, language)
+    reply = actions_down.say(sender, "/cant_talk")
+    text = "\n".join(m.get("text", "") for m in reply)
+    book = Directory.load()
+    assert book.emergency_numbers_short(language) in text
+    assert book.hotlines(language) in text, "the hotlines, with their SMS and WhatsApp options"
+    assert FORGET[language] in text, "how to delete the chat"
+    assert _payloads(reply) == [], "nothing to answer"
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "expected"),
+    [
+        ("en", "i'm fine, it was only a question", "/find_help"),
+        ("es", "estoy bien, solo era una pregunta", "/find_help"),
+        ("en", "no", "/inform_country"),
+        ("es", "no", "/inform_country"),
+    ],
+)
+def test_a_typed_answer_to_the_check_in_goes_the_right_way_with_actions_down(
+    actions_down: Assistant, language: str, typed: str, expected: str
+) -> None:
+    sender = _checked_in(actions_down, language)
+    reply = actions_down.say(sender, typed)
+    assert any(p.startswith(expected) for p in _payloads(reply)), reply
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_cant_talk_typed_after_the_check_in_gives_the_silent_path(actions_down: Assistant, language: str) -> None:
+    sender = _checked_in(actions_down, language)
+    typed = {"en": "cant talk now", "es": "ahorita no puedo hablar"}[language]
+    text = actions_down.text(sender, typed)
+    assert Directory.load().hotlines(language) in text and FORGET[language] in text
+
+
+@pytest.mark.parametrize(
+    ("language", "story"),
+    [
+        ("en", "years ago a recruiter kept my passport and made me work for free, i got out in 2017 and i'm safe now"),
+        ("es", "hace años me tuvieron encerrada en una casa trabajando, logre salir en 2018 y ya estoy bien"),
+    ],
+)
+def test_a_story_that_is_over_gets_acknowledgement_not_the_alarm(
+    actions_down: Assistant, language: str, story: str
+) -> None:
+    reply = actions_down.say(new_sender(), story)
+    text = "\n".join(m.get("text", "") for m in reply)
+    assert "/find_help" in _payloads(reply), "the way to support and reintegration contacts"
+    assert not any(p.startswith("/inform_country") for p in _payloads(reply)), "not the emergency reply"
+    assert Directory.load().emergency_numbers(language) not in text
 
 
 def test_forget_me_deletes_every_row_and_phone_numbers_were_masked(assistant: Assistant) -> None:

@@ -9,8 +9,10 @@ from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.components import (
+    CHECK_IN_INTENT,
     DANGER_DECISION,
     DANGER_PROBABILITY,
+    SURVIVOR_INTENT,
     CountryExtractor,
     DangerBackstop,
     LanguageExtractor,
@@ -135,11 +137,14 @@ def test_one_classifier_alone_is_not_danger_and_a_noise_guess_is_not_answered(ba
     fallback(backstop.process([message]))
     assert message.get("intent")["name"] == "nlu_fallback"
     assert message.get(DANGER_DECISION) == {
+        "tier": "none",
         "danger": False,
         "by": None,
         "signals": [],
         "set_aside": [],
+        "frames": [],
         "intent_classifier": True,
+        "intent_check_in": False,
         "danger_classifier": False,
     }
 
@@ -158,11 +163,13 @@ def test_forget_me_is_never_a_runner_up_promoted_on_a_guess(backstop: DangerBack
     assert message.get("intent")["name"] != "forget_me"
 
 
-def test_a_nearly_certain_danger_classifier_is_danger_on_its_own(backstop: DangerBackstop) -> None:
+def test_a_nearly_certain_danger_classifier_on_its_own_gets_the_check_in(backstop: DangerBackstop) -> None:
+    # Sure, but alone: "Are you safe right now?" with the numbers, not the alarm ("owe my brother 500 bucks").
     message = classified(UNKNOWN_TO_RULES, "ask_job_offer_safe", 0.9, danger_probability=0.97)
     fallback(backstop.process([message]))
-    assert message.get("intent")["name"] == "report_danger"
+    assert message.get("intent")["name"] == CHECK_IN_INTENT
     assert message.get(DANGER_DECISION)["by"] == "danger classifier"
+    assert message.get(DANGER_DECISION)["tier"] == "check_in"
 
 
 def test_a_likely_but_not_certain_danger_classifier_alone_is_not_danger(backstop: DangerBackstop) -> None:
@@ -188,13 +195,51 @@ def test_a_question_the_rules_dismissed_overrules_both_classifiers(backstop: Dan
     assert message.get("intent")["name"] == "ask_job_offer_safe"
 
 
-@pytest.mark.parametrize(("probability", "danger"), [(0.8, True), (0.2, False)])
-def test_a_past_story_is_left_to_the_classifiers(backstop: DangerBackstop, probability: float, danger: bool) -> None:
+@pytest.mark.parametrize("probability", [0.8, 0.2])
+def test_a_story_that_is_over_gets_the_survivors_reply_whatever_the_classifiers_say(
+    backstop: DangerBackstop, probability: float
+) -> None:
     text = "el año pasado el patron me quito el pasaporte pero ya lo recupere jaja"
     message = classified(text, "report_danger", 0.9, "out_of_scope", 0.1, danger_probability=probability)
+    fallback(backstop.process([message]))
+    assert message.get("intent")["name"] == SURVIVOR_INTENT
+    decision = message.get(DANGER_DECISION)
+    assert decision["set_aside"] == ["document_taken"] and decision["tier"] == "survivor"
+    assert "over" in decision["frames"]
+
+
+@pytest.mark.parametrize(("probability", "intent"), [(0.8, CHECK_IN_INTENT), (0.2, "out_of_scope")])
+def test_danger_words_in_a_joke_get_the_check_in_only_when_a_classifier_backs_them(
+    backstop: DangerBackstop, probability: float, intent: str
+) -> None:
+    text = "my brother wont let me leave the couch until the match ends lmao"
+    message = classified(text, "out_of_scope", 0.9, "faq", 0.1, danger_probability=probability)
+    fallback(backstop.process([message]))
+    assert message.get("intent")["name"] == intent
+    assert message.get(DANGER_DECISION)["frames"] == ["joke"]
+
+
+def test_a_past_story_told_by_the_intent_classifier_but_heard_as_danger_gets_the_check_in(
+    backstop: DangerBackstop,
+) -> None:
+    # DIET hears a past story, the danger classifier hears danger, the rules see no ending: ask.
+    message = classified(UNKNOWN_TO_RULES, SURVIVOR_INTENT, 0.9, "faq", 0.1, danger_probability=0.7)
     backstop.process([message])
-    assert (message.get("intent")["name"] == "report_danger") is danger
-    assert message.get(DANGER_DECISION)["set_aside"] == ["document_taken"]
+    assert message.get("intent")["name"] == CHECK_IN_INTENT
+
+
+def test_the_check_in_is_not_undone_by_the_fallback(backstop: DangerBackstop) -> None:
+    message = classified("hello?? please someone answer", "greet", 0.3, "faq", 0.28, danger_probability=0.1)
+    fallback(backstop.process([message]))
+    assert message.get("intent") == {"name": CHECK_IN_INTENT, "confidence": 1.0}
+    assert message.get(DANGER_DECISION)["frames"] == ["plea"]
+
+
+def test_a_typed_answer_to_the_check_in_keeps_its_intent(backstop: DangerBackstop) -> None:
+    for text, intent in [("estoy bien, era solo una duda", "safe_now"), ("ahorita no puedo hablar", "cant_talk")]:
+        message = classified(text, intent, 0.95, "affirm", 0.02, danger_probability=0.05)
+        fallback(backstop.process([message]))
+        assert message.get("intent")["name"] == intent, text
 
 
 def test_danger_words_without_their_context_do_not_dismiss_the_classifiers(backstop: DangerBackstop) -> None:

@@ -35,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 DANGER_INTENT = "report_danger"
 LANGUAGE_UNSURE = "language_unsure"
+# The intents DangerBackstop sets for the other tiers (bot/safety/tiers.py): each is answered by a static response.
+CHECK_IN_INTENT = "danger_check_in"
+SURVIVOR_INTENT = "survivor_story"
 INTENT_RANKING = "intent_ranking"
 
 
@@ -267,19 +270,20 @@ class DangerClassifier(GraphComponent):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class DangerBackstop(_RuleComponent):
-    """Decides whether the message gets the emergency reply, from three opinions.
+    """Decides which of four replies a message gets (bot/safety/tiers.py), from three opinions.
 
-    1. The phrase rules (bot.safety) found danger: yes, whatever the classifiers say. They are the layer
-       that fires "even when the classifier is unsure"; a rule match is evidence a reviewer can read.
-    2. The rules read the danger words as harmless (a question, a denial): no, the classifier reacted to
-       the words alone ("what if they take my passport?"). When the message frames its danger words as not
-       the writer's present (a story that is over, a film, a joke), the rules say neither yes nor no.
-    3. Otherwise the intent classifier (DIET) and the danger classifier (DangerClassifier) must agree: DIET's
-       top intent is danger and the danger probability reaches `agreement`, or the danger classifier alone is
-       nearly certain (`alone`). Either model alone misfires on everyday messages with danger words.
+    1. The phrase rules (bot.safety) found danger with nothing around it that makes it mixed: the emergency
+       reply (report_danger), whatever the classifiers say. A rule match is evidence a reviewer can read.
+    2. The rules found danger words inside a frame (a joke, a film, an everyday object, a hypothetical, a plea
+       for an answer): a check-in ("Are you safe right now?", danger_check_in) when a classifier backs them,
+       nothing otherwise; a story that is clearly over gets the survivors' reply (survivor_story).
+    3. Otherwise the intent classifier (DIET) and the danger classifier (DangerClassifier): both agreeing on a
+       message without frames is the emergency reply; with frames, or the danger classifier sure on its own, a
+       check-in. Either model alone misfires on everyday messages with danger words.
 
-    It sits after the classifiers and before the FallbackClassifier, so a message judged danger can never fall
-    into "sorry, I didn't understand".
+    The decision stays in the Rasa server so that every tier is answered by rules and static responses, with
+    the action server down. It sits after the classifiers and before the FallbackClassifier, so a message judged
+    danger or mixed can never fall into "sorry, I didn't understand".
     """
 
     @staticmethod
@@ -341,6 +345,8 @@ class DangerBackstop(_RuleComponent):
         )
 
     def process_one(self, message: Message) -> None:
+        from bot.safety.tiers import CHECK_IN, EMERGENCY, NONE, SURVIVOR, Thresholds, Tier, decide
+
         intent = message.get(INTENT) or {}
         text = message.get(UNTRUNCATED_TEXT) or _text(message)
         reading = self.detector.assess(text)
@@ -348,50 +354,48 @@ class DangerBackstop(_RuleComponent):
         probability = message.get(DANGER_PROBABILITY)
         if not isinstance(probability, int | float):
             probability = None  # no danger classifier in this pipeline
-        by: str | None = None
-        signals: tuple[str, ...] = ()
-        if reading.match is not None:
-            if said_danger or not self._is_described_offer(text, intent, reading.match.signals):
-                by, signals = "rules", reading.match.signals
-        elif not reading.dismissed:
-            by = self._classifiers_verdict(probability, said_danger)
-        if by is not None:
+        thresholds = Thresholds(float(self.config["agreement"]), float(self.config["alone"]))
+        tier = decide(reading, said_danger, probability, thresholds)
+        if tier.by == "rules" and reading.match is not None and not said_danger:
+            if self._is_described_offer(text, intent, reading.match.signals):
+                tier = Tier(NONE, None, tier.frames)  # an offer's terms, for the job-offer check to explain
+        if tier.name == NONE and intent.get(INTENT_NAME_KEY) == SURVIVOR_INTENT and (probability or 0.0) >= float(
+            self.config["agreement"]
+        ):
+            # DIET heard a past story, the danger classifier hears danger, the rules saw no ending: ask.
+            tier = Tier(CHECK_IN, "danger classifier", tier.frames)
+        forced = {EMERGENCY: DANGER_INTENT, CHECK_IN: CHECK_IN_INTENT, SURVIVOR: SURVIVOR_INTENT}.get(tier.name)
+        if forced:
             # Kept even when DIET was unsure: the fallback after us would otherwise answer "I didn't understand".
-            self._force_danger(message)
+            self._force(message, forced)
         elif said_danger:
             self._take_runner_up(message)
-        # Why the message did or did not get the emergency reply, for maintainers and `make eval`. Signal ids
-        # only, never the words that matched: this is stored with the conversation.
+        # Why the message got its reply, for maintainers and `make eval`. Signal ids and frame names only, never
+        # the words that matched: this is stored with the conversation.
+        signals = reading.match.signals if reading.match is not None else reading.set_aside
         decision = {
-            "danger": by is not None,
-            "by": by,
-            "signals": list(signals),
-            # Rule signals in a message framed as a story that is over, a film or a joke: left to the classifiers.
+            "tier": tier.name,
+            "danger": tier.name == EMERGENCY,
+            "by": tier.by,
+            "signals": list(signals) if tier.by == "rules" else [],
+            # Rule signals inside a frame (a joke, the news, an everyday object, a story that is over).
             "set_aside": list(reading.set_aside),
+            "frames": list(tier.frames),
             "intent_classifier": said_danger,
+            "intent_check_in": intent.get(INTENT_NAME_KEY) == CHECK_IN_INTENT,
             "danger_classifier": None if probability is None else probability >= float(self.config["agreement"]),
         }
         message.set(DANGER_DECISION, decision, add_to_output=True)
 
-    def _classifiers_verdict(self, probability: float | None, said_danger: bool) -> str | None:
-        """Which statistical opinion makes it danger, or None."""
-        if probability is None:
-            return "intent classifier" if said_danger else None  # no second opinion: DIET decides, as before
-        if said_danger and probability >= float(self.config["agreement"]):
-            return "both classifiers"
-        if probability >= float(self.config["alone"]):
-            return "danger classifier"
-        return None
-
     @staticmethod
-    def _force_danger(message: Message) -> None:
+    def _force(message: Message, name: str) -> None:
         # The others drop to 0 so the FallbackClassifier after us sees neither low confidence nor a tie.
         ranking = [
             {**r, PREDICTED_CONFIDENCE_KEY: 0.0}
             for r in message.get(INTENT_RANKING) or []
-            if r.get(INTENT_NAME_KEY) != DANGER_INTENT
+            if r.get(INTENT_NAME_KEY) != name
         ]
-        forced = {INTENT_NAME_KEY: DANGER_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+        forced = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
         message.set(INTENT, forced, add_to_output=True)
         message.set(INTENT_RANKING, [forced, *ranking], add_to_output=True)
 

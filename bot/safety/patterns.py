@@ -20,6 +20,11 @@ from bot.safety.normalise import CLAUSE_PUNCT, LanguageRules, strip_accents
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "safety" / "danger_patterns.yml"
 LANGUAGES = supported_codes()  # data/languages.yml: a new language is a data change
 WHEN = ("always", "not_question", "with_context")
+# Kinds of frame a message can put around danger words (issue 19), see "FRAMES" in the data file.
+FRAME_KINDS = (
+    "joke", "fiction", "trivial", "routine", "hypothetical", "plea", "ending", "ending_dated", "past", "ongoing",
+    "earnest",
+)
 # A token slot that may be any word but never crosses clause punctuation: "{GAP: 2}" in the data file.
 _GAP_TOKEN: dict[str, Any] = {"TEXT": {"NOT_IN": list(CLAUSE_PUNCT)}, "OP": "?"}
 _STRING_ATTRS = {"LOWER", "LEMMA", "NORM", "ORTH", "TEXT"}
@@ -51,7 +56,7 @@ class LanguageData:
     now_markers: tuple[MatchItem, ...]
     not_danger: tuple[MatchItem, ...]
     offer_markers: tuple[MatchItem, ...]
-    not_now: tuple[MatchItem, ...]
+    frames: dict[str, tuple[MatchItem, ...]]
     generic_frames: tuple[MatchItem, ...]
     clause_breaks: frozenset[str]
     fuzzy_protect: frozenset[str]
@@ -64,6 +69,8 @@ class PatternData:
     groups: tuple[Group, ...]
     fuzzy_min_length: int = 5
     sources: dict[str, str] = field(default_factory=dict)
+    # Emoji that frame a message (the tokeniser drops emoji): {"joke": ("😂", ...)}.
+    frame_emoji: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class _Loader(yaml.SafeLoader):
@@ -130,6 +137,13 @@ def _items(raw: Any, where: str, required: bool = True) -> tuple[MatchItem, ...]
     return tuple(items)
 
 
+def _frames(code: str, raw: dict[str, Any]) -> dict[str, tuple[MatchItem, ...]]:
+    unknown = set(raw) - set(FRAME_KINDS)
+    if unknown:
+        raise PatternFileError(f"languages.{code}.frames: unknown kinds {sorted(unknown)} (known: {FRAME_KINDS})")
+    return {kind: _items(raw.get(kind), f"languages.{code}.frames.{kind}", required=False) for kind in FRAME_KINDS}
+
+
 def _language(code: str, raw: dict[str, Any]) -> LanguageData:
     rules = LanguageRules(
         replacements={str(k).lower(): str(v) for k, v in (raw.get("replacements") or {}).items()},
@@ -143,7 +157,7 @@ def _language(code: str, raw: dict[str, Any]) -> LanguageData:
         now_markers=_items(raw.get("now_markers"), f"languages.{code}.now_markers"),
         not_danger=_items(raw.get("not_danger"), f"languages.{code}.not_danger", required=False),
         offer_markers=_items(raw.get("offer_markers"), f"languages.{code}.offer_markers", required=False),
-        not_now=_items(raw.get("not_now"), f"languages.{code}.not_now", required=False),
+        frames=_frames(code, raw.get("frames") or {}),
         generic_frames=_items(raw.get("generic_frames"), f"languages.{code}.generic_frames", required=False),
         clause_breaks=frozenset(strip_accents(str(w)).lower() for w in raw.get("clause_breaks") or ()),
         fuzzy_protect=frozenset(w.lower() for w in raw.get("fuzzy_protect") or ()),
@@ -187,4 +201,11 @@ def load(path: Path | None = None) -> PatternData:
         groups=tuple(groups),
         fuzzy_min_length=int((raw.get("fuzzy") or {}).get("min_length", 5)),
         sources=sources,
+        frame_emoji=_frame_emoji(path, raw.get("frame_emoji") or {}),
     )
+
+
+def _frame_emoji(path: Path, raw: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict) or set(raw) - set(FRAME_KINDS):
+        raise PatternFileError(f"{path}: frame_emoji maps frame kinds {FRAME_KINDS} to lists of emoji")
+    return {kind: tuple(str(e) for e in emoji or ()) for kind, emoji in raw.items()}

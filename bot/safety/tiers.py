@@ -1,0 +1,102 @@
+"""Which of four replies a message gets, from the rules' reading and the two classifiers (issue 19).
+
+- `emergency`: sure danger, the emergency numbers at once (utter_emergency_contacts). The rules found danger
+  with nothing around it that makes it mixed, or both classifiers agree on a message without frames.
+- `check_in`: mixed signals. "Are you safe right now?" with three buttons and the numbers underneath, so nothing
+  is lost if the person is in danger. Danger words inside a frame (a joke, a film, an everyday object such as a
+  consulate or homework, a hypothetical) that a classifier backs; classifiers that agree on a framed message;
+  a danger classifier that is sure on its own; or a harmless reading of the rules that both classifiers contest.
+- `survivor`: a story that is clearly over (bot.safety.danger: it says how it ended, and nothing is still going
+  on). Acknowledgement and the support and reintegration contacts, not the alarm.
+- `none`: nothing to answer about danger; the intent classifier's answer stands.
+
+Why classifiers decide inside a frame: a frame lowers the rules' certainty, it does not prove the words are
+harmless. When neither classifier sees danger in a framed message ("the consulate kept my passport for the
+visa"), it is answered plainly; when one does ("my boyfriend's bank card and my ID, he holds them lol"), the
+person is asked. Why only one classifier is not enough for the alarm: each one alone misfires on everyday
+messages with danger words ("mi hermana trabaja en un bar y está contenta"); together they rarely do.
+This module is pure (no Rasa): bot.nlu.components.DangerBackstop applies it in the Rasa server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.safety.danger import FICTION, HYPOTHETICAL, JOKE, ONGOING, PLEA, ROUTINE, TRIVIAL, Assessment
+
+EMERGENCY, CHECK_IN, SURVIVOR, NONE = "emergency", "check_in", "survivor", "none"
+TIERS = (EMERGENCY, CHECK_IN, SURVIVOR, NONE)
+# The layer that decided (as `danger_decision.by` has always named them).
+RULES, BOTH, DANGER_CLASSIFIER = "rules", "both classifiers", "danger classifier"
+INTENT_CLASSIFIER = "intent classifier"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Danger probabilities (DangerClassifier): `agreement` confirms the intent classifier's danger guess;
+    `alone` is a danger classifier sure enough to be heard without it."""
+
+    agreement: float = 0.5
+    alone: float = 0.9
+
+
+@dataclass(frozen=True)
+class Tier:
+    """The reply's tier, the layer that decided it (None: nothing did) and the frames that made it mixed."""
+
+    name: str
+    by: str | None = None
+    frames: tuple[str, ...] = ()
+
+
+def decide(
+    reading: Assessment,
+    intent_says_danger: bool,
+    probability: float | None,
+    thresholds: Thresholds = Thresholds(),
+) -> Tier:
+    """The tier of one message. `probability` is None when the pipeline has no danger classifier: the intent
+    classifier then speaks for both, as before the danger classifier existed."""
+    if reading.match is not None:
+        return Tier(EMERGENCY, RULES, reading.frames)
+    frames = reading.frames
+    if probability is None:
+        both, alone, either = intent_says_danger, False, intent_says_danger
+    else:
+        both = intent_says_danger and probability >= thresholds.agreement
+        alone = probability >= thresholds.alone
+        either = intent_says_danger or probability >= thresholds.agreement
+    backed_by = _layer(both, alone, intent_says_danger)
+    if reading.over and (reading.set_aside or either):
+        return Tier(SURVIVOR, RULES if reading.set_aside else backed_by, frames)
+    if reading.set_aside:
+        if TRIVIAL in frames and not {ROUTINE, HYPOTHETICAL} & set(frames):
+            return Tier(NONE, None, frames)  # hyperbole: "my cat holds me hostage", "secuestrada por la tarea"
+        # Danger words in a frame: ask when a classifier backs them, answer plainly when none does.
+        return Tier(CHECK_IN, RULES, frames) if either else Tier(NONE, None, frames)
+    if reading.dismissed:
+        # A question or a denial the rules recognised ("what if they take my passport when I get there?",
+        # "nobody took my passport"): the classifiers reacted to the words alone.
+        return Tier(NONE, None, frames)
+    softening = set(frames) - {ONGOING}
+    if both or alone:
+        layer = BOTH if both else DANGER_CLASSIFIER
+        if not softening or (both and reading.present and softening <= {JOKE, FICTION}):
+            # Nothing around it, or a laugh with the danger still going on ("jaja ... llevo 2 años sin salir").
+            return Tier(EMERGENCY if both else CHECK_IN, layer, frames)
+        if {JOKE, TRIVIAL} <= softening:
+            return Tier(NONE, None, frames)  # a laugh about a trivial thing: "4 horas de vals en la boda 💀"
+        return Tier(CHECK_IN, layer, frames)
+    if PLEA in frames or ONGOING in frames:
+        # Only "please someone answer", or a story told as over that goes on ("I got out but he keeps calling
+        # me"): ask, with the numbers underneath.
+        return Tier(CHECK_IN, RULES, frames)
+    return Tier(NONE, None, frames)
+
+
+def _layer(both: bool, alone: bool, intent_says_danger: bool) -> str | None:
+    if both:
+        return BOTH
+    if alone:
+        return DANGER_CLASSIFIER
+    return INTENT_CLASSIFIER if intent_says_danger else None

@@ -1,0 +1,159 @@
+"""Which reply a message gets (issue 19): the emergency reply when danger is sure, a check-in ("Are you safe right
+now?", with the numbers) when the signals are mixed, the survivors' reply for a story that is over, and nothing
+about danger otherwise. The rules are real (data/safety/danger_patterns.yml); the classifiers' opinions are given.
+The wording here is this file's own, not the evaluation batches'."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import DangerDetector
+from bot.safety.tiers import CHECK_IN, EMERGENCY, NONE, SURVIVOR, decide
+
+# The classifiers' opinions: (DIET says danger, danger probability).
+SILENT = (False, 0.05)
+ONE = (False, 0.7)  # the danger classifier leans towards danger, DIET does not
+BOTH = (True, 0.8)
+
+
+@pytest.fixture(scope="module")
+def detector() -> DangerDetector:
+    return DangerDetector.from_file()
+
+
+def tier(detector: DangerDetector, text: str, opinions: tuple[bool, float]) -> str:
+    return decide(detector.assess(text), *opinions).name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the supervisor took our passports and locks the dorm at night",
+        "el encargado nos quito los papeles y no nos deja salir del rancho",
+        # a laugh does not hide a report that piles up facts, or says it is not a joke
+        "haha funny thing, the agency kept my passport and they haven't paid me since june",
+        "jajaja ya se que suena a chiste pero no es broma, nos encierran en la bodega",
+        # a question about what already happened is still a report
+        "my boss took my passport, can he do that?",
+        # a story told as over that goes on
+        "years ago I was trafficked, I got out in 2019, but they still threaten my brother",
+    ],
+)
+def test_sure_danger_gets_the_emergency_reply_whatever_the_classifiers_say(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, SILENT) == EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # routine: an institution or a rule
+        "the embassy is holding my passport while they stamp the visa, is 3 weeks normal?",
+        "el consulado se quedo con mi pasaporte para la visa, cuando me lo dan?",
+        # a hypothetical asked about
+        "what would happen if my employer took my passport?",
+        "si alguien le quito el pasaporte a una amiga, que puede hacer ella?",
+        # a laugh or a film around one danger phrase
+        "my roommate says he'll kill me if i finish the milk again lmao",
+        "en la telenovela la tienen encerrada en un rancho, asi pasa de verdad?",
+    ],
+)
+def test_danger_words_in_a_frame_get_the_check_in_when_a_classifier_backs_them(
+    detector: DangerDetector, text: str
+) -> None:
+    assert tier(detector, text, ONE) == CHECK_IN
+    assert tier(detector, text, BOTH) == CHECK_IN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the embassy is holding my passport while they stamp the visa, is 3 weeks normal?",
+        "what would happen if my employer took my passport?",
+        "en la telenovela la tienen encerrada en un rancho, asi pasa de verdad?",
+    ],
+)
+def test_danger_words_in_a_frame_no_classifier_backs_get_a_plain_answer(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, SILENT) == NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my hamster holds me hostage every morning until breakfast",
+        "secuestrada por el examen de fisica",
+        "mi gato me tiene secuestrada jaja",
+    ],
+)
+def test_hyperbole_about_a_trivial_thing_is_not_asked_about_even_if_both_classifiers_bite(
+    detector: DangerDetector, text: str
+) -> None:
+    assert tier(detector, text, BOTH) == NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "back in 2015 a smuggler kept me in a house for a month, i got out and i'm safe now",
+        "my aunt was forced to work without pay as a girl, she escaped at 17 and is doing fine",
+        "hace años me tuvieron encerrada en una casa, logre salir en 2016 y ya estoy bien",
+        "a mi abuelo lo obligaban a trabajar sin paga de niño, ya murio pero quiero contar su historia",
+    ],
+)
+def test_a_story_that_is_over_gets_the_survivors_reply_not_the_alarm(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, SILENT) == SURVIVOR
+    assert tier(detector, text, BOTH) == SURVIVOR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # still going on, in the danger's own clause or said outright
+        "a man took my passport years ago, i got out in 2018 but he still has it",
+        "hace años me quitaron el pasaporte, sali de ahi pero todavia me buscan",
+        # "I got out" with no date is not enough: people write it while still being followed
+        "i got out of the house but the guy still has my id and my phone",
+    ],
+)
+def test_a_past_story_with_a_present_marker_is_not_over(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, SILENT) in (EMERGENCY, CHECK_IN)
+    assert tier(detector, text, BOTH) in (EMERGENCY, CHECK_IN)
+
+
+def test_a_story_that_says_it_is_over_but_goes_on_gets_at_least_the_check_in(detector: DangerDetector) -> None:
+    assert tier(detector, "i got out years ago but he keeps calling me", SILENT) == CHECK_IN
+
+
+@pytest.mark.parametrize("text", ["please someone answer me", "alguien responda por favor"])
+def test_a_plea_for_an_answer_gets_the_check_in_even_with_silent_classifiers(
+    detector: DangerDetector, text: str
+) -> None:
+    assert tier(detector, text, SILENT) == CHECK_IN
+
+
+def test_both_classifiers_agreeing_on_words_the_rules_do_not_know_get_the_emergency_reply(
+    detector: DangerDetector,
+) -> None:
+    assert tier(detector, "someone sits outside our door all night", BOTH) == EMERGENCY
+
+
+def test_both_classifiers_agreeing_on_a_framed_message_get_the_check_in(detector: DangerDetector) -> None:
+    assert tier(detector, "el banco dice que debo 20 mil y me quieren quitar la casa", BOTH) == CHECK_IN
+
+
+def test_the_danger_classifier_alone_is_a_check_in_not_the_alarm(detector: DangerDetector) -> None:
+    assert tier(detector, "someone sits outside our door all night", (False, 0.95)) == CHECK_IN
+
+
+@pytest.mark.parametrize("opinions", [SILENT, ONE])
+def test_questions_and_ordinary_messages_get_nothing_about_danger(
+    detector: DangerDetector, opinions: tuple[bool, float]
+) -> None:
+    questions = ["what if they take my passport there?", "que pasaria si el jefe me quita el pasaporte?"]
+    for text in ["what is debt bondage?", "¿qué es la trata?", "hola", *questions]:
+        assert tier(detector, text, opinions) == NONE, text
+
+
+def test_without_a_danger_classifier_the_intent_classifier_decides_as_before(detector: DangerDetector) -> None:
+    assessment = detector.assess("someone sits outside our door all night")
+    assert decide(assessment, True, None).name == EMERGENCY
+    assert decide(assessment, False, None).name == NONE
