@@ -125,7 +125,9 @@ def language_question(labels: dict[str, dict], config: LanguageConfig) -> list[d
         {"title": spec.label, "payload": f'/switch_language{{{{"language":"{spec.code}"}}}}'}
         for spec in config.languages
     ]
-    return [{"text": text, "buttons": buttons}]
+    question = {"text": text, "buttons": buttons}
+    # The same bilingual question whatever the slot says (it is asked because the language is unknown).
+    return [{**question, "condition": _language_condition(code)} for code in config.codes] + [question]
 
 
 def emergency_responses(labels: dict[str, dict], config: LanguageConfig) -> dict[str, list[dict]]:

@@ -29,6 +29,10 @@ SHORT_BEFORE = re.compile(
     r"Guatemala|Nicaragua|Panama|Panamá|Colombia|Honduras|[/(])\W{0,3}$",
     re.I,
 )
+# ... and is not a convention, an article or a figure: "ILO Convention 138", "artículo 9", "No. 189".
+SHORT_NOT = re.compile(
+    r"(?:convention|convenio|article|art[ií]culo|art\.|no\.|n\.º|resolution|resoluci[oó]n)\s*$", re.I
+)
 SHORT_AFTER = re.compile(r"^\s*(?:\(|in [A-Z]|en [A-ZÁÉÍÓÚ]|[/;)]|—|$)")
 
 
@@ -46,7 +50,7 @@ def phone_like(text: str) -> list[str]:
             continue
         if 7 <= count <= 15:
             found.append(value)
-        elif count in (3, 4) and (
+        elif count in (3, 4) and not SHORT_NOT.search(text[max(0, match.start() - 14) : match.start()]) and (
             SHORT_BEFORE.search(text[max(0, match.start() - 12) : match.start()])
             or SHORT_AFTER.match(text[match.end() : match.end() + 4])
         ):
@@ -94,6 +98,7 @@ def test_the_checker_would_catch_a_typed_number() -> None:
     assert phone_like("call 911 or 1-800-555-0199, or Guatemala 110") == ["911", "1-800-555-0199", "110"]
     assert phone_like("in 2021 there were 49.6 million; 115 324 victims; 2026-11-25; 200+ languages") == []
     assert phone_like("llama al 145 o escribe al +504 9999 9999") == ["145", "+504 9999 9999"]
+    assert phone_like("ILO Convention 138 (article 7), el Convenio 189") == []
 
 
 def test_colombia_is_in_every_fixed_reply_that_lists_emergency_numbers(texts: dict[str, str]) -> None:
