@@ -123,3 +123,11 @@ def test_emergency_numbers_written_in_fixed_replies_are_in_the_referral_director
         assert len(named) == 3, text
         for country, number in named:
             assert number in numbers[_NAMED[country]], (country, number)
+
+
+def test_the_greeting_says_what_is_kept_and_how_to_delete_it(generated) -> None:
+    """Issue 21: "Everything you write here is private" promised more than the assistant does."""
+    for variation in generated["utter_greet"]:
+        text = variation["text"].lower()
+        assert "private" not in text and "privado" not in text
+        assert "forget me" in text or "borra mis datos" in text
