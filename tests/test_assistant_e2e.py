@@ -245,3 +245,40 @@ def test_production_logs_never_contain_message_text(assistant: Assistant) -> Non
     marker = f"secreto{uuid.uuid4().hex[:8]}"
     assistant.say(new_sender(), f"mi jefe se llama {marker}")
     assert marker not in assistant.rasa_log.read_text(errors="replace")
+
+
+def test_an_unclear_first_message_is_answered_with_the_language_question(assistant: Assistant) -> None:
+    sender = new_sender()
+    asked = assistant.say(sender, "Honduras")
+    assert len(asked) == 1 and "Which language" in asked[0]["text"] and "idioma" in asked[0]["text"]
+    assert {b["title"] for b in asked[0]["buttons"]} == {"English", "Español"}
+    english = next(b["payload"] for b in asked[0]["buttons"] if b["title"] == "English")
+    assert "English" in assistant.text(sender, english)
+    assert "Source:" in assistant.text(sender, "what is human trafficking?")
+
+
+def test_a_clear_first_message_is_answered_in_its_language_without_asking(assistant: Assistant) -> None:
+    reply = assistant.text(new_sender(), "can I talk to a real person?")
+    assert "Which language" not in reply and "¿" not in reply
+
+
+@pytest.mark.parametrize(
+    ("question", "footer"),
+    [
+        ("can a boss keep my passport legally?", "Source: ILO"),
+        ("is it legal for my employer to keep my passport?", "Source: ILO"),
+        ("mi patron puede quedarse con mi pasaporte? es legal?", "Fuente: OIT"),
+    ],
+)
+def test_a_rights_question_gets_the_rights_card_not_the_job_offer_check(
+    assistant: Assistant, question: str, footer: str
+) -> None:
+    reply = assistant.text(new_sender(), question)
+    assert footer in reply
+    assert "911" not in reply.split(footer)[0]  # not the emergency reply either
+
+
+def test_nonsense_gets_no_card(assistant: Assistant) -> None:
+    reply = assistant.text(new_sender(), "<img src=x onerror=alert(1)> **bold** [link](http://x.y)")
+    assert "Source:" not in reply and "Fuente:" not in reply
+    assert "911" in reply  # the "I didn't understand" reply carries the emergency numbers
