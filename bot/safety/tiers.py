@@ -87,6 +87,11 @@ def decide(
         if {JOKE, TRIVIAL} <= softening:
             return Tier(NONE, None, frames)  # a laugh about a trivial thing: "4 horas de vals en la boda 💀"
         return Tier(CHECK_IN, layer, frames)
+    if either and not softening:
+        # One classifier alone, with nothing around the words that makes them harmless: mixed signals. Ask,
+        # with the numbers underneath (blind batch G: long reports DIET took for out of scope, but the danger
+        # classifier did not).
+        return Tier(CHECK_IN, INTENT_CLASSIFIER if intent_says_danger else DANGER_CLASSIFIER, frames)
     if PLEA in frames or ONGOING in frames:
         # Only "please someone answer", or a story told as over that goes on ("I got out but he keeps calling
         # me"): ask, with the numbers underneath.
