@@ -75,7 +75,9 @@ for db in rasa referrals; do
   fi
 done
 echo "== referral directory: migrations and seed data into PostgreSQL"
-"$PYTHON" -m bot referrals import | head -n 1
+"$PYTHON" -m bot referrals import >"$CLUSTER_DIR/logs/referrals-import.log" \
+  || { cat "$CLUSTER_DIR/logs/referrals-import.log" >&2; die "the referral import failed"; }
+head -n 1 "$CLUSTER_DIR/logs/referrals-import.log"
 
 echo "== starting 2 x (action server, Rasa, entry point), nginx and the health watch (Rasa loads its model: a minute or two)"
 programs=$(for name in $CLUSTER_NAMES; do echo "actions-$name rasa-$name edge-$name"; done)

@@ -20,14 +20,14 @@ leftovers() {
   for dir in /proc/[0-9]*; do
     pid=${dir#/proc/}
     [ "$pid" = "$$" ] && continue
-    if tr '\0' '\n' <"$dir/environ" 2>/dev/null | grep -qxF "CTA_CLUSTER_DIR=$CLUSTER_DIR"; then echo "$pid"; fi
+    if { tr '\0' '\n' <"$dir/environ"; } 2>/dev/null | grep -qxF "CTA_CLUSTER_DIR=$CLUSTER_DIR"; then echo "$pid"; fi
   done
   for file in "$CLUSTER_DIR/pg/data/postmaster.pid" "$CLUSTER_DIR/redis/redis.pid" "$CLUSTER_DIR/nginx/nginx.pid"; do
     [ -f "$file" ] || continue
     pid=$(head -n 1 "$file" 2>/dev/null)
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
       # Only if it really is that server (a stale pid file may name someone else's process by now).
-      case "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" in
+      case "$({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null)" in
         *postgres*|*redis-server*|*nginx*) echo "$pid" ;;
       esac
     fi
