@@ -108,6 +108,9 @@ class Assistant:
             "WIDGET_SESSION_KEY": secrets.token_hex(32),
             "MODEL": str(MODEL),
             "ALLOWED_ORIGINS": f"http://127.0.0.1:{OTHER_SITE_PORT}",
+            # Every test talks from 127.0.0.1, one "visitor" for the whole session: the job-offer tests alone send
+            # a dozen answers in a few seconds. The limit itself is tested on its own (tests/security/test_edge.py).
+            "REST_PER_MINUTE": "600",
             "PYTHON": str(BIN / "python"),
             "PYTHONUNBUFFERED": "1",
         }
