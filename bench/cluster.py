@@ -136,6 +136,7 @@ class Run:
     started: float = 0.0
     ended: float = 0.0
     kill: dict[str, Any] = field(default_factory=dict)
+    load: list[float] = field(default_factory=list)  # 1-minute load average at the start and at the end
 
 
 def reply_texts(replies: list[dict] | None) -> list[str]:
@@ -371,6 +372,7 @@ def figures(run: Run, result: dict[str, Any]) -> dict[str, Any]:
         per_scenario[conversation.scenario] = per_scenario.get(conversation.scenario, 0) + 1
     return {
         "users": run.users,
+        "load_average_1min_start_end": run.load,
         "duration_s": round(elapsed, 1),
         "conversations": len(run.conversations),
         "conversations_per_language": per_language,
@@ -401,7 +403,9 @@ def figures(run: Run, result: dict[str, Any]) -> dict[str, Any]:
 def print_figures(numbers: dict[str, Any], problems: list[str]) -> None:
     kill = numbers["kill"]
     print()
-    print(f"== scale-out load test: {numbers['users']} users for {numbers['duration_s']} s")
+    print(f"== scale-out load test: {numbers['users']} users for {numbers['duration_s']} s "
+          f"({os.cpu_count()} CPUs; load average {numbers['load_average_1min_start_end'][0]} at the start, "
+          f"{numbers['load_average_1min_start_end'][1]} at the end)")
     print(f"conversations      {numbers['conversations']} (en {numbers['conversations_per_language']['en']}, "
           f"es {numbers['conversations_per_language']['es']}; {numbers['conversations_per_kind']})")
     print(f"turns              {numbers['turns_answered']} answered of {numbers['turns_sent']} sent; "
@@ -441,6 +445,7 @@ async def main_async(args: argparse.Namespace) -> int:
     print(f"== load test: {args.users} users, {args.duration:.0f} s, at {run.url}; "
           f"{'killing rasa-' + args.kill + ' with SIGKILL half-way' if args.kill else 'no crash'}")
     run.started = time.monotonic()
+    run.load = [round(os.getloadavg()[0], 1)]  # the machine may be shared: say how busy it was
     deadline = run.started + args.duration
     tasks = [asyncio.create_task(user(i, run, deadline, args.seed, (args.think_min, args.think_max)))
              for i in range(args.users)]  # fmt: skip
@@ -449,6 +454,7 @@ async def main_async(args: argparse.Namespace) -> int:
         killer = asyncio.create_task(kill_replica(run, env, args.kill, args.duration * args.kill_at, deadline))
     await asyncio.gather(*tasks)
     run.ended = time.monotonic()
+    run.load.append(round(os.getloadavg()[0], 1))
     if killer is not None:
         print("== waiting for the killed replica to be back")
         await killer
