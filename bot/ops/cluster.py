@@ -42,7 +42,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.ops.supervisor import Layout, _cmd, render
+from bot.ops.supervisor import Layout, command_line, render
 from bot.paths import REPO_ROOT
 
 TEMPLATES = REPO_ROOT / "deploy" / "cluster"
@@ -180,7 +180,7 @@ class Cluster:
         python, rasa = self.python, str(Path(self.python).parent / "rasa")
         out: dict[str, dict[str, str]] = {
             "postgres": {
-                "command": _cmd([
+                "command": command_line([
                     str(self.pg_bin / "postgres"), "-D", str(self.pg_data), "-p", str(self.pg_port),
                     "-k", str(self.pg_socket_dir), "-c", "listen_addresses=127.0.0.1",
                 ]),  # fmt: skip
@@ -190,20 +190,22 @@ class Cluster:
                 **({"user": "postgres"} if as_root else {}),
             },
             "redis": {
-                "command": _cmd(["redis-server", str(self.redis_dir / "redis.conf")]),
+                "command": command_line(["redis-server", str(self.redis_dir / "redis.conf")]),
                 "priority": "10",
                 **({"user": redis_user()} if as_root else {}),
             },
         }
         for name in self.names:
             out[f"actions-{name}"] = {
-                "command": _cmd([python, "-m", "bot.ops.actions_server", "--port", str(self.actions_port(name))]),
+                "command": command_line(
+                    [python, "-m", "bot.ops.actions_server", "--port", str(self.actions_port(name))]
+                ),
                 "priority": "20",
                 "autostart": "false",
             }
         for name in self.names:
             out[f"rasa-{name}"] = {
-                "command": _cmd([
+                "command": command_line([
                     rasa, "run", "--interface", "127.0.0.1", "--port", str(self.rasa_port(name)), "--model",
                     self.model, "--credentials", "credentials.yml", "--endpoints", str(ENDPOINTS),
                 ]),  # fmt: skip
@@ -217,7 +219,7 @@ class Cluster:
             }
         for name in self.names:
             out[f"edge-{name}"] = {
-                "command": _cmd([python, "-m", "bot.edge"]),
+                "command": command_line([python, "-m", "bot.edge"]),
                 "priority": "40",
                 "autostart": "false",
                 "environment": _environment({
@@ -229,13 +231,13 @@ class Cluster:
                 }),  # fmt: skip
             }
         out["nginx"] = {
-            "command": _cmd(["nginx", "-c", str(self.nginx_dir / "nginx.conf"), "-p", str(self.nginx_dir),
+            "command": command_line(["nginx", "-c", str(self.nginx_dir / "nginx.conf"), "-p", str(self.nginx_dir),
                              "-g", "daemon off;"]),  # fmt: skip
             "priority": "50",
             "autostart": "false",
         }
         out["healthwatch"] = {
-            "command": _cmd([python, "-m", "bot.ops.healthwatch", str(self.run_dir / "supervisor.sock"),
+            "command": command_line([python, "-m", "bot.ops.healthwatch", str(self.run_dir / "supervisor.sock"),
                              *self.health_checks()]),  # fmt: skip
             "priority": "60",
             "autostart": "false",

@@ -80,15 +80,17 @@ def programs(layout: Layout) -> dict[str, dict[str, str]]:
         # Maintainers only: on loopback, and only with the token (Rasa refuses every API call without it).
         rasa_cmd += ["--enable-api", "--auth-token", "%(ENV_RASA_ADMIN_TOKEN)s"]
     out = {
-        "actions": {"command": _cmd([python, "-m", "bot.ops.actions_server", "--port", str(layout.actions_port)])},
-        "rasa": {"command": _cmd(rasa_cmd), "stopwaitsecs": "30"},
-        "edge": {"command": _cmd([python, "-m", "bot.edge"])},
+        "actions": {
+            "command": command_line([python, "-m", "bot.ops.actions_server", "--port", str(layout.actions_port)])
+        },
+        "rasa": {"command": command_line(rasa_cmd), "stopwaitsecs": "30"},
+        "edge": {"command": command_line([python, "-m", "bot.edge"])},
         "healthwatch": {
-            "command": _cmd([python, "-m", "bot.ops.healthwatch", str(layout.run_dir / "supervisor.sock")])
+            "command": command_line([python, "-m", "bot.ops.healthwatch", str(layout.run_dir / "supervisor.sock")])
         },
     }
     if layout.telegram:
-        out["telegram"] = {"command": _cmd([python, "-m", "bot.channels.telegram"])}
+        out["telegram"] = {"command": command_line([python, "-m", "bot.channels.telegram"])}
     return out
 
 
@@ -149,7 +151,7 @@ def render(
     return "\n".join(lines) + "\n"
 
 
-def _cmd(parts: list[str]) -> str:
+def command_line(parts: list[str]) -> str:
     # supervisord splits the command like a shell; "%" must be doubled except in %(ENV_...)s expansions.
     return " ".join(part if part.startswith("%(ENV_") else shlex.quote(part).replace("%", "%%") for part in parts)
 
