@@ -22,7 +22,7 @@ PY310 ?= $(shell for c in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/version
 CONTENT_FILES := $(shell find data -type f -name '*.yml' -not -path 'data/nlu/*' -not -path 'data/stories/*' -not -path 'data/rules/*' 2>/dev/null)
 TRAIN_FILES   := $(shell find $(TRAIN_DATA) $(DOMAIN) -type f -name '*.yml' -not -path '$(GEN)/*' 2>/dev/null) config.yml
 
-.PHONY: help setup generate train run widget test test-py test-conversations browser-deps validate eval lint bench clean postgres-test lock
+.PHONY: help setup generate train run widget test test-py test-conversations browser-deps validate eval lint bench clean postgres-test lock cluster-test cluster-start cluster-stop
 
 help:
 	@echo "make run    set everything up, train if needed, start the assistant"
@@ -98,6 +98,19 @@ bench: $(MODEL)
 
 postgres-test: $(STAMP)
 	bash scripts/postgres-test.sh
+
+# Scale-out (issue 24): PostgreSQL, Redis, 2 Rasa + 2 action servers + 2 entry points behind nginx, on this
+# machine under build/cluster/, then its tests and a 3-minute load test with a replica killed half-way
+# (CLUSTER_LOAD_SECONDS=60 for a shorter one). Installs Debian's postgresql, redis-server, nginx when missing.
+cluster-test: $(MODEL) widget
+	@bash scripts/cluster/test.sh
+
+# The same cluster, left running (for a look, or a load test by hand: python -m bench.cluster --duration 60).
+cluster-start: $(MODEL) widget
+	@bash scripts/cluster/start.sh
+
+cluster-stop:
+	@bash scripts/cluster/stop.sh
 
 clean:
 	rm -rf models results $(GEN) build

@@ -164,9 +164,12 @@ class Assistant:
 
     # --- what a user does --------------------------------------------------------------------------
 
-    def say(self, sender: str, message: str, timeout: float = 30) -> list[dict]:
+    def say(self, sender: str, message: str, timeout: float = 30, message_id: str | None = None) -> list[dict]:
         """Send a message over the REST webhook, as the curl in the README does; return the bot's messages."""
-        body = json.dumps({"sender": sender, "message": message}).encode()
+        data = {"sender": sender, "message": message}
+        if message_id is not None:
+            data["message_id"] = message_id  # a client that retries sends the same id again
+        body = json.dumps(data).encode()
         request = urllib.request.Request(
             f"{self.url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
         )

@@ -37,6 +37,19 @@ def test_english_question_gets_the_english_card(assistant: Assistant) -> None:
     assert "Fuente:" not in reply
 
 
+def test_a_retried_message_is_answered_again_but_processed_once(assistant: Assistant) -> None:
+    """A client that got no answer sends the message again with the same id (bot/channels/rest.py)."""
+    sender = new_sender()
+    first = assistant.say(sender, "what is human trafficking?", message_id="retry-1")
+    stored = assistant.tracker(sender)["events"]
+    again = assistant.say(sender, "what is human trafficking?", message_id="retry-1")
+    assert [m.get("text") for m in again] == [m.get("text") for m in first]
+    assert "Source: IOM" in "\n".join(m.get("text", "") for m in first)
+    events = assistant.tracker(sender)["events"]
+    assert [e.get("message_id") for e in events if e.get("event") == "user"] == ["retry-1"]
+    assert len(events) == len(stored), "the retry stored nothing"
+
+
 def test_language_is_sticky_across_short_messages_and_switchable(assistant: Assistant) -> None:
     sender = new_sender()
     assert "Hola" in assistant.text(sender, "hola")

@@ -3,6 +3,11 @@
 Only these paths exist here; Rasa's HTTP API (conversations, model, status) is never reachable from outside.
 Every request body is limited (413 with a clear message), every client is rate limited (429), and when Rasa
 cannot answer, or answers nothing, the person gets the fixed text with the emergency numbers.
+
+With several Rasa replicas (make cluster-test, docs/deploy.md), each entry point has its own Rasa and tries the
+others, in order, only when no connection to its own could be opened (the replica is down or restarting): a
+request that reached a Rasa is never sent to a second one from here. The client sends it again instead, with the
+same `message_id`, and Rasa's REST channel (bot/channels/rest.py) makes sure it is processed once.
 """
 
 from __future__ import annotations
@@ -10,12 +15,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
+from bot.channels.rest import valid_message_id
 from bot.channels.sessions import SENDER_PREFIX
 from bot.edge.limits import RateLimiter
 from bot.edge.settings import EdgeSettings
@@ -64,6 +72,22 @@ class Proxy:
     async def stop(self, _: web.Application) -> None:
         if self.session is not None:
             await self.session.close()
+
+    @asynccontextmanager
+    async def upstream(self, method: str, path_qs: str, **kwargs: Any) -> AsyncIterator[aiohttp.ClientResponse]:
+        """The response of the first Rasa that accepts a connection (own Rasa first, then the fallbacks)."""
+        urls = self.settings.rasa_urls
+        for index, base in enumerate(urls):
+            try:
+                response = await self.session.request(method, base + path_qs, **kwargs)
+            except aiohttp.ClientConnectorError:
+                if index == len(urls) - 1:
+                    raise
+                logger.warning("Rasa %d of %d unreachable: trying the next one", index + 1, len(urls))
+                continue
+            async with response:
+                yield response
+            return
 
     def client(self, request: web.Request) -> str:
         """Who is asking, for rate limits: the peer address, or the proxy's X-Forwarded-For when trusted."""
@@ -126,13 +150,19 @@ class Proxy:
             return error(400, f'"sender" must be a string of 1 to {MAX_SENDER_CHARS} characters.')
         if sender.startswith(RESERVED_SENDER_PREFIXES):
             return error(403, "This sender id belongs to another channel; choose another one.")
+        message_id = data.get("message_id")
+        if message_id is not None and not valid_message_id(message_id):
+            return error(400, '"message_id" must be 1 to 64 letters, digits, "-", "_", "." or ":" (send the same '
+                              "one again when you retry a message).")  # fmt: skip
         forwarded = {"sender": sender, "message": message}
+        if message_id is not None:
+            forwarded["message_id"] = message_id
         if isinstance(data.get("metadata"), dict):
             forwarded["metadata"] = data["metadata"]
         language = _language(data)
         headers = {**self.cors(request), "Cache-Control": "no-store"}
         try:
-            async with self.session.post(self.settings.rasa_url + REST_PATH, json=forwarded) as upstream:
+            async with self.upstream("POST", REST_PATH, json=forwarded) as upstream:
                 if upstream.status >= 500:
                     raise aiohttp.ClientResponseError(upstream.request_info, (), status=upstream.status)
                 if upstream.status >= 400:
@@ -160,13 +190,13 @@ class Proxy:
             return error(403, "This site is not allowed to use the assistant (ALLOWED_ORIGINS).")
         if "sid" not in request.query and not self.connect_limit.allow(self.client(request)):
             return error(429, "Too many new connections; wait a minute and try again.")
-        url = self.settings.rasa_url + request.rel_url.path_qs
+        path_qs = request.rel_url.path_qs
         if request.headers.get("Upgrade", "").lower() == "websocket":
-            return await self._websocket(request, url)
+            return await self._websocket(request, path_qs)
         body = await self.read_body(request) if request.method == "POST" else None
         headers = {name: request.headers[name] for name in FORWARDED_HEADERS if name in request.headers}
         try:
-            async with self.session.request(request.method, url, data=body, headers=headers) as upstream:
+            async with self.upstream(request.method, path_qs, data=body, headers=headers) as upstream:
                 payload = await upstream.read()
                 returned = {name: upstream.headers[name] for name in RETURNED_HEADERS if name in upstream.headers}
                 return web.Response(status=upstream.status, body=payload, headers={**returned, **self.cors(request)})
@@ -174,12 +204,10 @@ class Proxy:
             logger.warning("socket.io: Rasa unreachable (%s)", type(failure).__name__)
             return error(503, "The assistant is restarting; the chat reconnects by itself.")
 
-    async def _websocket(self, request: web.Request, url: str) -> web.StreamResponse:
+    async def _websocket(self, request: web.Request, path_qs: str) -> web.StreamResponse:
         limit = self.settings.max_body
         try:
-            upstream = await self.session.ws_connect(
-                url.replace("http", "ws", 1), max_msg_size=limit, timeout=10, autoping=True
-            )
+            upstream = await self._ws_connect(path_qs, limit)
         except (aiohttp.ClientError, asyncio.TimeoutError) as failure:
             logger.warning("socket.io websocket: Rasa unreachable (%s)", type(failure).__name__)
             return error(503, "The assistant is restarting; the chat reconnects by itself.")
@@ -205,6 +233,20 @@ class Proxy:
             await client.close()
         return client
 
+    async def _ws_connect(self, path_qs: str, limit: int) -> aiohttp.ClientWebSocketResponse:
+        """A WebSocket to the first Rasa that accepts a connection."""
+        urls = self.settings.rasa_urls
+        for base in urls[:-1]:
+            try:
+                return await self.session.ws_connect(
+                    base.replace("http", "ws", 1) + path_qs, max_msg_size=limit, timeout=10, autoping=True
+                )
+            except aiohttp.ClientConnectorError:
+                logger.warning("socket.io websocket: a Rasa is unreachable, trying the next one")
+        return await self.session.ws_connect(
+            urls[-1].replace("http", "ws", 1) + path_qs, max_msg_size=limit, timeout=10, autoping=True
+        )
+
     async def forget(self, request: web.Request) -> web.Response:
         """The widget's quick exit asks Rasa to delete the conversation (the token is checked by Rasa)."""
         if not self.settings.origin_allowed(request.headers.get("Origin")):
@@ -213,8 +255,8 @@ class Proxy:
             return error(429, "Too many requests; wait a minute and try again.")
         body = await self.read_body(request)
         try:
-            async with self.session.post(
-                self.settings.rasa_url + FORGET_PATH, data=body, headers={"Content-Type": "application/json"}
+            async with self.upstream(
+                "POST", FORGET_PATH, data=body, headers={"Content-Type": "application/json"}
             ) as upstream:
                 return web.Response(
                     status=upstream.status, body=await upstream.read(), content_type="application/json",
@@ -224,9 +266,10 @@ class Proxy:
             return error(503, "The assistant could not be reached; try again in a minute.")
 
     async def ready(self, _: web.Request) -> web.Response:
-        """200 when Rasa has a model loaded, 503 otherwise (for load balancers and the supervisor)."""
+        """200 when Rasa (its own, or a fallback it would use) has a model loaded, 503 otherwise (for load
+        balancers and the supervisor)."""
         try:
-            async with self.session.get(self.settings.rasa_url + "/webhooks/socketio/ready") as upstream:
+            async with self.upstream("GET", "/webhooks/socketio/ready") as upstream:
                 return web.json_response({"ready": upstream.status == 200}, status=upstream.status)
         except (aiohttp.ClientError, asyncio.TimeoutError):
             return web.json_response({"ready": False}, status=503)

@@ -20,6 +20,9 @@ class EdgeSettings:
     host: str = "127.0.0.1"
     port: int = 5005
     rasa_url: str = "http://127.0.0.1:5006"
+    # Other Rasa replicas (sharing the tracker and lock stores), tried in order only when no connection to the
+    # one before could be opened: a request that reached a Rasa is never sent to another one by the entry point.
+    rasa_fallback_urls: tuple[str, ...] = ()
     public_url: str = "http://localhost:5005"
     allowed_origins: frozenset[str] = field(default_factory=frozenset)
     max_body: int = DEFAULT_MAX_BODY
@@ -30,6 +33,11 @@ class EdgeSettings:
     exit_url: str | None = None
     demo_lang: str = "en"
     widget_dir: Path = WIDGET_DIR
+
+    @property
+    def rasa_urls(self) -> tuple[str, ...]:
+        """This entry point's own Rasa first, then the fallbacks."""
+        return (self.rasa_url, *self.rasa_fallback_urls)
 
     @property
     def widget(self) -> WidgetSettings:
@@ -46,15 +54,22 @@ class EdgeSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> EdgeSettings:
         """PUBLIC_HOST, PUBLIC_PORT, PUBLIC_URL, RASA_INTERNAL_URL, ALLOWED_ORIGINS, MAX_REQUEST_BYTES,
-        REST_PER_MINUTE, CONNECTS_PER_MINUTE, TRUST_X_FORWARDED_FOR, WIDGET_EXIT_URL, WIDGET_DEMO_LANG."""
+        REST_PER_MINUTE, CONNECTS_PER_MINUTE, TRUST_X_FORWARDED_FOR, WIDGET_EXIT_URL, WIDGET_DEMO_LANG.
+
+        RASA_INTERNAL_URL may name several Rasa servers (space or comma separated): the first is this entry
+        point's own, the others are fallbacks (see `rasa_fallback_urls`)."""
         env = os.environ if env is None else env
         port = _int(env, "PUBLIC_PORT", 5005)
         if not 0 < port < 65536:
             raise SettingsError(f"PUBLIC_PORT must be between 1 and 65535, not {port}")
         public_url = env.get("PUBLIC_URL", f"http://localhost:{port}").rstrip("/")
         public = http_origin(public_url, "PUBLIC_URL")
-        rasa_url = env.get("RASA_INTERNAL_URL", "http://127.0.0.1:5006").rstrip("/")
-        http_origin(rasa_url, "RASA_INTERNAL_URL")
+        rasa_urls = [
+            url.rstrip("/")
+            for url in (env.get("RASA_INTERNAL_URL") or "http://127.0.0.1:5006").replace(",", " ").split()
+        ]
+        for url in rasa_urls:
+            http_origin(url, "RASA_INTERNAL_URL")
         origins = {public, f"http://localhost:{port}", f"http://127.0.0.1:{port}"}
         for origin in (env.get("ALLOWED_ORIGINS") or "").replace(",", " ").split():
             origins.add(http_origin(origin, "ALLOWED_ORIGINS"))
@@ -67,7 +82,8 @@ class EdgeSettings:
         return cls(
             host=env.get("PUBLIC_HOST", "127.0.0.1"),
             port=port,
-            rasa_url=rasa_url,
+            rasa_url=rasa_urls[0],
+            rasa_fallback_urls=tuple(rasa_urls[1:]),
             public_url=public_url,
             allowed_origins=frozenset(origins),
             max_body=max_body,

@@ -50,6 +50,18 @@ def create_app(actions_package: str = "actions"):
     return app
 
 
+def warm_up(actions_package: str) -> None:
+    """Call the actions package's `warm_up()`, if it has one, before listening (see actions/__init__.py)."""
+    import importlib
+    import time
+
+    hook = getattr(importlib.import_module(actions_package), "warm_up", None)
+    if callable(hook):
+        started = time.monotonic()
+        hook()
+        logger.info("actions warmed up in %.1f s", time.monotonic() - started)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=os.environ.get("ACTIONS_HOST", "127.0.0.1"))
@@ -63,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     except LogConfigError as exc:
         print(f"action server: {exc}", file=sys.stderr)
         return 2
+    warm_up(args.actions)
     app = create_app(args.actions)
     logger.info("action server on http://%s:%d", args.host, args.port)
     app.run(host=args.host, port=args.port, workers=1, access_log=False, motd=False)

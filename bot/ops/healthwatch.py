@@ -1,4 +1,4 @@
-"""`python -m bot.ops.healthwatch SOCKET`: restarts a process that is running but no longer answers.
+"""`python -m bot.ops.healthwatch SOCKET [NAME=URL@GRACE ...]`: restarts a process that runs but no longer answers.
 
 supervisord restarts a process that exits; a process that hangs (a stuck event loop, a server that stopped
 accepting connections) stays "RUNNING" forever. This watch, itself run by supervisord, asks each process's
@@ -88,15 +88,32 @@ def watch(socket_path: str, checks: list[Check], interval: float = INTERVAL_S, r
                 failures[check.program] = 0
 
 
+def parse_checks(items: list[str]) -> list[Check]:
+    """`NAME=URL@GRACE_S` items (bot/ops/cluster.py passes one per process) as checks."""
+    checks = []
+    for item in items:
+        name, _, rest = item.partition("=")
+        url, _, grace = rest.rpartition("@")
+        if not name or not url.startswith("http") or not grace.replace(".", "", 1).isdigit():
+            raise ValueError(f"a check is NAME=URL@GRACE_SECONDS, not {item!r}")
+        checks.append(Check(name, url, float(grace)))
+    return checks
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m bot.ops.healthwatch SUPERVISOR_SOCKET", file=sys.stderr)
+    if not args:
+        print("usage: python -m bot.ops.healthwatch SUPERVISOR_SOCKET [NAME=URL@GRACE_SECONDS ...]", file=sys.stderr)
+        return 2
+    try:
+        checks = parse_checks(args[1:]) if len(args) > 1 else checks_from_env()
+    except ValueError as error:
+        print(f"healthwatch: {error}", file=sys.stderr)
         return 2
     from bot.logging_setup import process_logging
 
     process_logging()
-    watch(args[0], checks_from_env())
+    watch(args[0], checks)
     return 0
 
 

@@ -234,3 +234,50 @@ async def test_a_slow_client_cannot_hold_the_rest_upstream_forever(rasa) -> None
     finally:
         await server.close()
         await slow_server.close()
+
+
+# --- several Rasa replicas (make cluster-test) -----------------------------------------------------------
+
+
+async def test_a_message_id_is_passed_on_and_checked(entry, rasa) -> None:
+    body = '{"sender":"a","message":"hola","message_id":"m-1"}'
+    status, _ = await post(f"{entry}/webhooks/rest/webhook", body)
+    assert status == 200 and rasa[0].received[-1] == {"sender": "a", "message": "hola", "message_id": "m-1"}
+    for bad in ("with space", 12, "x" * 65):
+        request = json.dumps({"sender": "a", "message": "hola", "message_id": bad})
+        status, body = await post(f"{entry}/webhooks/rest/webhook", request)
+        assert status == 400 and "message_id" in body["error"]
+
+
+async def test_the_next_rasa_is_tried_only_when_no_connection_could_be_opened(rasa) -> None:
+    fake, upstream = rasa
+    closed = TestServer(web.Application(), host="127.0.0.1")
+    await closed.start_server()
+    down = str(closed.make_url("")).rstrip("/")
+    await closed.close()  # nothing listens there any more: connections are refused
+    up = str(upstream.make_url("")).rstrip("/")
+    settings = EdgeSettings.from_env({"RASA_INTERNAL_URL": f"{down} {up}"})
+    assert settings.rasa_url == down and settings.rasa_fallback_urls == (up,)
+    server = await edge(down, rasa_fallback_urls=(up,))
+    try:
+        url = str(server.make_url("/webhooks/rest/webhook"))
+        status, body = await post(url, '{"sender":"a","message":"hola","message_id":"m-2"}')
+        assert status == 200 and body == [{"text": "hello"}] and len(fake.received) == 1
+        async with aiohttp.ClientSession() as session:
+            async with session.get(str(server.make_url("/readyz"))) as response:
+                assert response.status == 404  # the fake has no ready endpoint, but it was reached
+    finally:
+        await server.close()
+
+    # A Rasa that was reached and failed is not asked twice: the client retries, with the same message_id.
+    fake.status = 500
+    other = FakeRasa()
+    other_server = TestServer(other.app(), host="127.0.0.1")
+    await other_server.start_server()
+    server = await edge(up, rasa_fallback_urls=(str(other_server.make_url("")).rstrip("/"),))
+    try:
+        status, body = await post(str(server.make_url("/webhooks/rest/webhook")), '{"sender":"a","message":"hola"}')
+        assert status == 503 and "911" in body[0]["text"] and other.received == []
+    finally:
+        await server.close()
+        await other_server.close()
