@@ -22,7 +22,7 @@ def detector() -> DangerDetector:
 
 
 def tier(detector: DangerDetector, text: str, opinions: tuple[bool, float]) -> str:
-    return decide(detector.assess(text), *opinions).name
+    return decide(detector.assess(text), *opinions, words=len(text.split())).name
 
 
 @pytest.mark.parametrize(
@@ -157,3 +157,11 @@ def test_without_a_danger_classifier_the_intent_classifier_decides_as_before(det
     assessment = detector.assess("someone sits outside our door all night")
     assert decide(assessment, True, None).name == EMERGENCY
     assert decide(assessment, False, None).name == NONE
+
+
+def test_a_long_report_the_danger_classifier_leans_on_gets_the_check_in(detector: DangerDetector) -> None:
+    """Blind batch G: reports DIET took for out of scope, with the danger classifier at 0.6-0.9, got nothing."""
+    report = "the man who drives our van says we will all work off the trip when we get to the farm"
+    assert tier(detector, report, SILENT) == NONE
+    assert tier(detector, report, ONE) == CHECK_IN
+    assert tier(detector, "what is debt bondage?", ONE) == NONE  # a short question: the words, not a situation

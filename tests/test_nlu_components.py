@@ -172,8 +172,21 @@ def test_a_nearly_certain_danger_classifier_on_its_own_gets_the_check_in(backsto
     assert message.get(DANGER_DECISION)["tier"] == "check_in"
 
 
-def test_a_likely_but_not_certain_danger_classifier_alone_is_not_danger(backstop: DangerBackstop) -> None:
-    message = classified(UNKNOWN_TO_RULES, "ask_job_offer_safe", 0.9, danger_probability=0.7)
+def test_a_likely_but_not_certain_danger_classifier_alone_is_a_check_in_not_the_alarm(
+    backstop: DangerBackstop,
+) -> None:
+    """Blind batch G: long reports DIET took for out of scope, the danger classifier at 0.6-0.9, got nothing."""
+    report = "pls answer fast, the guy driving us says we work off the trip, theres a girl with us"
+    message = classified(report, "out_of_scope", 0.9, danger_probability=0.7)
+    backstop.process([message])
+    assert message.get("intent")["name"] == "danger_check_in"
+
+
+def test_a_described_job_offer_is_left_to_the_check_when_only_the_danger_classifier_hesitates(
+    backstop: DangerBackstop,
+) -> None:
+    offer = "oferta de trabajo en canada, pagan 3000 al mes, el patron guarda los pasaportes"
+    message = classified(offer, "ask_job_offer_safe", 0.95, danger_probability=0.7)
     backstop.process([message])
     assert message.get("intent")["name"] == "ask_job_offer_safe"
 

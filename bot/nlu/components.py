@@ -355,10 +355,15 @@ class DangerBackstop(_RuleComponent):
         if not isinstance(probability, int | float):
             probability = None  # no danger classifier in this pipeline
         thresholds = Thresholds(float(self.config["agreement"]), float(self.config["alone"]))
-        tier = decide(reading, said_danger, probability, thresholds)
+        tier = decide(reading, said_danger, probability, thresholds, words=len(text.split()))
         if tier.by == "rules" and reading.match is not None and not said_danger:
             if self._is_described_offer(text, intent, reading.match.signals):
                 tier = Tier(NONE, None, tier.frames)  # an offer's terms, for the job-offer check to explain
+        if tier.name == CHECK_IN and tier.by == "danger classifier" and reading.match is None and not said_danger:
+            # The danger classifier alone on what the classifiers took for a job offer: the offer's terms
+            # ("they keep the passports") are for the job-offer check to explain, not a reason to ask.
+            if self._is_described_offer(text, intent, ()):
+                tier = Tier(NONE, None, tier.frames)
         if tier.name == NONE and intent.get(INTENT_NAME_KEY) == SURVIVOR_INTENT and (probability or 0.0) >= float(
             self.config["agreement"]
         ):

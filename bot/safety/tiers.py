@@ -49,14 +49,21 @@ class Tier:
     frames: tuple[str, ...] = ()
 
 
+# The danger classifier's lean alone (0.5 to 0.9) asks "are you safe?" only about a message long enough to be a
+# report: on a short question ("what is debt bondage?") a lean is the words, not a situation.
+MIN_WORDS_FOR_A_LEAN = 8
+
+
 def decide(
     reading: Assessment,
     intent_says_danger: bool,
     probability: float | None,
     thresholds: Thresholds = Thresholds(),
+    words: int | None = None,
 ) -> Tier:
     """The tier of one message. `probability` is None when the pipeline has no danger classifier: the intent
-    classifier then speaks for both, as before the danger classifier existed."""
+    classifier then speaks for both, as before the danger classifier existed. `words`: the message's length in
+    words, when known (a short message is not asked about on the danger classifier's lean alone)."""
     if reading.match is not None:
         return Tier(EMERGENCY, RULES, reading.frames)
     frames = reading.frames
@@ -87,11 +94,12 @@ def decide(
         if {JOKE, TRIVIAL} <= softening:
             return Tier(NONE, None, frames)  # a laugh about a trivial thing: "4 horas de vals en la boda 💀"
         return Tier(CHECK_IN, layer, frames)
-    if either and not softening:
-        # One classifier alone, with nothing around the words that makes them harmless: mixed signals. Ask,
-        # with the numbers underneath (blind batch G: long reports DIET took for out of scope, but the danger
-        # classifier did not).
-        return Tier(CHECK_IN, INTENT_CLASSIFIER if intent_says_danger else DANGER_CLASSIFIER, frames)
+    reported_at_length = words is None or words >= MIN_WORDS_FOR_A_LEAN
+    if probability is not None and probability >= thresholds.agreement and not softening and reported_at_length:
+        # The danger classifier alone, with nothing around the words that makes them harmless: mixed signals.
+        # Ask, with the numbers underneath (blind batch G: long reports DIET took for out of scope). DIET alone
+        # is not enough: it reacts to danger words in plain questions ("what is debt bondage?").
+        return Tier(CHECK_IN, DANGER_CLASSIFIER, frames)
     if PLEA in frames or ONGOING in frames:
         # Only "please someone answer", or a story told as over that goes on ("I got out but he keeps calling
         # me"): ask, with the numbers underneath.
