@@ -16,6 +16,9 @@ from typing import Any
 
 import yaml
 
+from bot.job_offer.ages import AgeRule
+from bot.job_offer.employer import EmployerRule
+
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "job_offer"
 RED_FLAGS_FILE = DATA_DIR / "red_flags.yml"
 
@@ -78,6 +81,9 @@ class RedFlag:
     ignore_patterns: dict[str, PatternSet]
     # Whether a "not" just before a match turns it into evidence that the flag is absent.
     negation: bool = True
+    # How much the sign counts towards the graded result (bot/job_offer/result.py): 1 a warning, 2 an ILO
+    # indicator of forced labour, 3 serious on its own (an offer aimed at children).
+    weight: int = 1
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,11 @@ class PayRule:
     multipliers: dict[str, float]
     currencies: dict[str, float]
     source: tuple[str, ...] = ()
+    # A bare "$" that may be pesos: its factor then, and the words that tell (see red_flags.yml, bare_dollar).
+    bare_symbol: str = ""
+    bare_local_factor: float = 1.0
+    bare_local_words: tuple[str, ...] = ()
+    bare_dollar_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,8 @@ class FlagBook:
     flags: tuple[RedFlag, ...]
     rules: ReadingRules
     pay: PayRule | None = None
+    ages: AgeRule | None = None
+    employer: EmployerRule | None = None
     _by_id: dict[str, RedFlag] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -183,6 +196,7 @@ def _pay_rule(raw: Any, languages: tuple[str, ...]) -> PayRule | None:
     currencies = {
         str(word): float(item["factor"]) for item in raw.get("currencies") or () for word in item.get("words") or ()
     }
+    bare = raw.get("bare_dollar") or {}
     return PayRule(
         flag=str(raw["flag"]),
         limits={str(k): float(v) for k, v in (raw.get("limits") or {}).items()},
@@ -192,6 +206,10 @@ def _pay_rule(raw: Any, languages: tuple[str, ...]) -> PayRule | None:
         multipliers={str(k): float(v) for k, v in (raw.get("multipliers") or {}).items()},
         currencies=currencies,
         source=tuple(str(s) for s in raw.get("source") or ()),
+        bare_symbol=str(bare.get("symbol") or ""),
+        bare_local_factor=float(bare.get("local_factor", 1.0)),
+        bare_local_words=tuple(str(w) for w in bare.get("local_words") or ()),
+        bare_dollar_words=tuple(str(w) for w in bare.get("dollar_words") or ()),
     )
 
 
@@ -225,6 +243,7 @@ def parse_flags(raw: dict[str, Any]) -> FlagBook:
                 negative_patterns=_pattern_sets(item.get("negative_patterns"), languages),
                 ignore_patterns=_pattern_sets(item.get("ignore_patterns"), languages),
                 negation=bool(item.get("negation", True)),
+                weight=int(item.get("weight", 1)),
             )
         )
     ids = [flag.id for flag in flags]
@@ -246,12 +265,19 @@ def parse_flags(raw: dict[str, Any]) -> FlagBook:
     pay = _pay_rule(raw.get("high_pay"), languages)
     if pay and pay.flag not in ids:
         raise ValueError(f"high_pay refers to unknown flag {pay.flag!r}")
+    ages = AgeRule.from_data(raw["ages"]) if raw.get("ages") else None
+    employer = EmployerRule.from_data(raw["employer"]) if raw.get("employer") else None
+    for section, rule in (("ages", ages), ("employer", employer)):
+        if rule and rule.flag not in ids:
+            raise ValueError(f"{section} refers to unknown flag {rule.flag!r}")
     return FlagBook(
         languages=languages,
         default_language=default,
         flags=tuple(sorted(flags, key=lambda f: (f.order, f.id))),
         rules=rules,
         pay=pay,
+        ages=ages,
+        employer=employer,
     )
 
 

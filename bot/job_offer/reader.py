@@ -4,23 +4,42 @@ The form asks only what the text did not settle, so a person who already wrote "
 not asked about the passport again, and one who wrote "I keep my passport" is not asked either. The reader
 therefore returns both: `flags` (present, with the words that show it) and `absent`.
 
+Two halves read the text:
+- the rules (red_flags.yml: phrases, token patterns, near rules, wages, ages, employer names) give words a
+  reviewer can check, and they are the only source of `absent`;
+- the learned half (bot/job_offer/signs.py, one classifier per sign) adds a sign the rules did not see when its
+  probability reaches the sign's threshold, unless the rules found the text rules that sign out ("no fees",
+  "Green Acres LLC"). It never removes what a rule found.
+
 When the text says both, the warning wins: missing a warning costs more than asking one question too many.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from bot.job_offer.ages import AgeFinder
 from bot.job_offer.amounts import WageFinder
+from bot.job_offer.employer import EmployerFinder
 from bot.job_offer.flags import FlagBook, default_flags, load_flags
 from bot.job_offer.language import detect_language
 from bot.job_offer.pipeline import FlagMatcher, Hit, build_pipeline
 from bot.job_offer.text import DEFAULT_MAX_CHARS, clean, fold_same_length, lower_same_length
+
+if TYPE_CHECKING:
+    from bot.job_offer.signs import SignClassifiers
+
+RULES, MODEL = "rules", "model"
+# A wage under this share of the "too good" limit for its period is ordinary pay.
+ORDINARY_SHARE = 0.75
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,6 +51,8 @@ class Evidence:
     start: int
     end: int
     language: str
+    # RULES: words a pattern matched; MODEL: the learned half's probability (no words to quote).
+    by: str = RULES
 
 
 @dataclass
@@ -42,6 +63,8 @@ class OfferReading:
     flags: dict[str, Evidence] = field(default_factory=dict)
     absent: set[str] = field(default_factory=set)
     absent_evidence: dict[str, Evidence] = field(default_factory=dict)
+    # The learned half's probability per sign (empty when it is not loaded), for evaluation and debugging.
+    probabilities: dict[str, float] = field(default_factory=dict)
 
     @property
     def settled(self) -> set[str]:
@@ -57,21 +80,45 @@ class OfferReader:
         book: FlagBook,
         pipelines: Mapping[str, Language] | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
+        signs: SignClassifiers | None = None,
     ) -> None:
         self.book = book
         self.max_chars = max_chars
+        self.signs = signs
         pipelines = dict(pipelines or {})
         self.matchers = {
             code: FlagMatcher(pipelines.get(code) or build_pipeline(code, book.rules.aliases.get(code)), book, code)
             for code in book.languages
         }
         self.wages = WageFinder(book.pay) if book.pay else None
+        self.ages = AgeFinder(book.ages) if book.ages else None
+        self.employer = EmployerFinder(book.employer) if book.employer else None
 
     @classmethod
-    def from_files(cls, red_flags: Path | str | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> OfferReader:
-        """The reader for the repository's data, or for another red-flag file (tests, reviews)."""
+    def from_files(
+        cls,
+        red_flags: Path | str | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        signs: SignClassifiers | None | str = "trained",
+    ) -> OfferReader:
+        """The reader for the repository's data, or for another red-flag file (tests, reviews).
+
+        `signs="trained"` loads the learned half from build/ (training it first if it is missing or stale);
+        `signs=None` gives the rules alone.
+        """
         book = load_flags(red_flags) if red_flags else default_flags()
-        return cls(book, max_chars=max_chars)
+        if signs == "trained":
+            from bot.job_offer.training import load_or_train
+
+            signs = load_or_train()
+        return cls(book, max_chars=max_chars, signs=signs)  # type: ignore[arg-type]
+
+    def with_signs(self, signs: SignClassifiers | None) -> OfferReader:
+        """The same rules with another learned half (or none): training compares them without recompiling."""
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        twin.signs = signs
+        return twin
 
     def read(self, text: str, language: str | None = None) -> OfferReading:
         """Flags present in and ruled out by `text`. Never raises on odd input: it reads as empty."""
@@ -90,10 +137,31 @@ class OfferReader:
                 words = cleaned[hit.start_char : hit.end_char]
                 evidence = Evidence(hit.flag, words, hit.start_char, hit.end_char, lang)
                 (positive if kind == "pos" else negative).setdefault(hit.flag, []).append(evidence)
+        folded = fold_same_length(lowered)
         if self.wages:
-            for wage in self.wages.too_high(fold_same_length(lowered)):
+            wages = self.wages.wages(folded, code)
+            limits = self.wages.rule.limits
+            for wage in wages:
                 evidence = Evidence(self.wages.rule.flag, cleaned[wage.start : wage.end], wage.start, wage.end, code)
-                positive.setdefault(evidence.flag, []).append(evidence)
+                # A stated wage well under the limit ("$16-18/hr") says the pay is ordinary: no need to ask.
+                high = wage.usd >= limits.get(wage.period, float("inf"))
+                ordinary = wage.usd < ORDINARY_SHARE * limits.get(wage.period, 0.0)
+                if high or ordinary:
+                    (positive if high else negative).setdefault(evidence.flag, []).append(evidence)
+        if self.ages:
+            flag = self.ages.rule.flag
+            for age in self.ages.minors(folded):
+                positive.setdefault(flag, []).append(Evidence(flag, cleaned[age.start : age.end], age.start, age.end, code))
+            adult = self.ages.adults_only(folded)
+            if adult:
+                negative.setdefault(flag, []).append(
+                    Evidence(flag, cleaned[adult.start : adult.end], adult.start, adult.end, code)
+                )
+        if self.employer:
+            name = self.employer.find(folded)
+            if name:
+                flag = self.employer.rule.flag
+                negative.setdefault(flag, []).append(Evidence(flag, cleaned[name.start : name.end], name.start, name.end, code))
         reading = OfferReading(language=code)
         for flag_id in self.book.ids:
             if positive.get(flag_id):
@@ -101,7 +169,22 @@ class OfferReader:
             elif negative.get(flag_id):
                 reading.absent.add(flag_id)
                 reading.absent_evidence[flag_id] = negative[flag_id][0]
+        if self.signs is not None:
+            self._add_learned(cleaned, reading)
         return reading
+
+    def _add_learned(self, cleaned: str, reading: OfferReading) -> None:
+        """Signs the classifiers read that the rules neither found nor ruled out."""
+        try:
+            reading.probabilities = self.signs.probabilities(cleaned)
+        except Exception:  # a broken model file must not take the check down: the rules still answer
+            logger.exception("job-offer sign classifiers failed; reading with the rules alone")
+            return
+        for sign in self.signs.present(reading.probabilities):
+            if sign in self.book.ids and sign not in reading.flags and sign not in reading.absent:
+                reading.flags[sign] = Evidence(sign, "", 0, 0, reading.language, by=MODEL)
+        # Keep the data's order, so the first reply lists signs the same way every time.
+        reading.flags = {f: reading.flags[f] for f in self.book.ids if f in reading.flags}
 
     def _resolved_hits(self, doc: Doc, lang: str, matcher: FlagMatcher) -> list[tuple[Hit, str]]:
         """Hits after ignores, negation, hedging and overlaps: (hit, "pos" or "neg")."""
