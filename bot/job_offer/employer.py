@@ -28,6 +28,9 @@ class EmployerRule:
     not_employer_sites: frozenset[str]
     street_words: tuple[str, ...]
     labels: tuple[str, ...]
+    # An offer-like text naming no employer, with at least this classifier probability, shows the sign.
+    unnamed_min_words: int = 12
+    unnamed_probability: float = 1.0
 
     @classmethod
     def from_data(cls, raw: Mapping[str, Any]) -> EmployerRule:
@@ -44,6 +47,8 @@ class EmployerRule:
             not_employer_sites=frozenset(flat("not_employer_sites")),
             street_words=flat("street_words"),
             labels=flat("labels"),
+            unnamed_min_words=int(raw.get("unnamed_offer_min_words", 12)),
+            unnamed_probability=float(raw.get("unnamed_offer_probability", 1.0)),
         )
 
 

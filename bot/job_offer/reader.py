@@ -183,8 +183,26 @@ class OfferReader:
         for sign in self.signs.present(reading.probabilities):
             if sign in self.book.ids and sign not in reading.flags and sign not in reading.absent:
                 reading.flags[sign] = Evidence(sign, "", 0, 0, reading.language, by=MODEL)
+        if self.employer and self._unnamed_offer(cleaned, reading):
+            sign = self.employer.rule.flag
+            reading.flags[sign] = Evidence(sign, "", 0, 0, reading.language, by=MODEL)
         # Keep the data's order, so the first reply lists signs the same way every time.
         reading.flags = {f: reading.flags[f] for f in self.book.ids if f in reading.flags}
+
+    def _unnamed_offer(self, cleaned: str, reading: OfferReading) -> bool:
+        """An offer that names no employer, which the classifier leans towards (red_flags.yml, `employer`)."""
+        from bot.job_offer.routing import OfferDetector, default_rules
+
+        rule = self.employer.rule
+        sign = rule.flag
+        if sign in reading.flags or sign in reading.absent or len(cleaned.split()) < rule.unnamed_min_words:
+            return False
+        if reading.probabilities.get(sign, 0.0) < rule.unnamed_probability:
+            return False
+        routing = default_rules()
+        kinds = OfferDetector(routing).kinds(cleaned)
+        others = [k for k in kinds if k != "job"]
+        return bool({"job", "offer"} & set(kinds)) and len(others) >= routing.min_kinds
 
     def _resolved_hits(self, doc: Doc, lang: str, matcher: FlagMatcher) -> list[tuple[Hit, str]]:
         """Hits after ignores, negation, hedging and overlaps: (hit, "pos" or "neg")."""
