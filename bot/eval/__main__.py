@@ -12,7 +12,8 @@ from bot.eval.nlu import DEFAULT_MODEL
 EVALUATIONS = [
     ("Intent accuracy per language", "bot.eval.nlu", True),
     ("Danger detection (backstop + full model)", "bot.eval.safety", True),
-    ("Job-offer red flags", "bot.eval.job_offer", False),
+    ("Job-offer warning signs", "bot.eval.job_offer", False),
+    ("Job-offer check, conversation by conversation", "bot.eval.job_offer_conversation", True),
 ]
 
 

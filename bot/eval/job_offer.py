@@ -82,7 +82,9 @@ def cross_validated(reader: OfferReader) -> dict[str, Any] | None:
     if reader.signs is None or "cross_validated" not in reader.signs.about:
         return None
     figures = reader.signs.about["cross_validated"]
-    per_flag = {f: _scores(figures[f]["tp"], figures[f]["fp"], figures[f]["fn"]) for f in reader.book.ids if f in figures}
+    per_flag = {
+        f: _scores(figures[f]["tp"], figures[f]["fp"], figures[f]["fn"]) for f in reader.book.ids if f in figures
+    }
     total = [sum(int(s[k]) for s in per_flag.values()) for k in ("tp", "fp", "fn")]
     return {"offers": reader.signs.about.get("offers", 0), "per_flag": per_flag, "overall": _scores(*total)}
 
@@ -95,7 +97,10 @@ def first_score_lines(path: Path) -> list[str]:
 
 
 def _table(name: str, result: dict[str, Any], details: bool = True) -> list[str]:
-    lines = [f"{name}: {result['offers']} offers" + (f", {result['ms_per_offer']:.1f} ms per offer" if "ms_per_offer" in result else "")]
+    lines = [
+        f"{name}: {result['offers']} offers"
+        + (f", {result['ms_per_offer']:.1f} ms per offer" if "ms_per_offer" in result else "")
+    ]
     lines.append(f"  {'sign':<22}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}")
     rows = list(result["per_flag"].items()) + [("OVERALL", result["overall"])]
     if "absent" in result:
@@ -114,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--held-out", type=Path, default=HELD_OUT_FILE)
     parser.add_argument("--unseen-dir", type=Path, default=None, help="blind batches (default: tests/job_offer/unseen)")
-    parser.add_argument("--first-score", type=Path, action="append", default=[], help="score a NOT YET SCORED batch, once")
+    parser.add_argument(
+        "--first-score", type=Path, action="append", default=[], help="score a NOT YET SCORED batch, once"
+    )
     parser.add_argument("--details", action="store_true", help="list every offer with a missed or extra sign")
     parser.add_argument("--model", help="ignored: the reader needs no Rasa model")
     args = parser.parse_args(argv)
@@ -133,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(f"  {line}" for line in first_score_lines(path)))
         if is_scored(path):
             now = score(load_file(path).offers, reader)
-            print("\n".join(_table(f"{path.name} now (used for development since: NO LONGER UNSEEN)", now, args.details)))
+            print(
+                "\n".join(_table(f"{path.name} now (used for development since: NO LONGER UNSEEN)", now, args.details))
+            )
         elif path.resolve() in first_requested:
             now = score(load_file(path).offers, reader)
             print("\n".join(_table(f"{path.name} FIRST SCORE (record it in the header)", now, True)))

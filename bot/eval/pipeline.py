@@ -103,23 +103,31 @@ def _tail_components() -> list[Any]:
     from bot.nlu.offer import OfferRouter
 
     router = OfferRouter.trained_in_process(_component_config(ROUTER))
-    backstop = DangerBackstop({**DangerBackstop.get_default_config(), **_component_config("bot.nlu.components.DangerBackstop")})
-    fallback = FallbackClassifier({**FallbackClassifier.get_default_config(), **_component_config("FallbackClassifier")})
+    backstop = DangerBackstop(
+        {**DangerBackstop.get_default_config(), **_component_config("bot.nlu.components.DangerBackstop")}
+    )
+    fallback = FallbackClassifier(
+        {**FallbackClassifier.get_default_config(), **_component_config("FallbackClassifier")}
+    )
     return [router, backstop, fallback]
 
 
-def cached_parses(model: Path | str, texts: Sequence[str], name: str) -> list[dict[str, Any]]:
-    """Parses of `texts`, cached in build/ by model file, code and texts (a full run takes minutes)."""
+def cached_parses(model: Path | str, texts: Sequence[str], name: str) -> tuple[list[dict[str, Any]], bool]:
+    """Parses of `texts` and whether the router was simulated, cached in build/ by model, code and texts
+    (a full run takes minutes)."""
     digest = hashlib.sha256()
     digest.update(str(Path(model).stat().st_mtime_ns).encode())
-    for path in sorted((REPO_ROOT / "bot").rglob("*.py")) + [CONFIG]:
+    for path in sorted((REPO_ROOT / "bot").rglob("*.py")) + [CONFIG, *sorted((REPO_ROOT / "data").rglob("*.yml"))]:
         digest.update(path.read_bytes())
     for text in texts:
         digest.update(text.encode("utf-8", "replace"))
     path = CACHE_DIR / f"{name}-{digest.hexdigest()[:16]}.json"
     if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    parses = Parser.load(model).parse_all(texts)
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        return cached["parses"], bool(cached["simulated"])
+    parser = Parser.load(model)
+    parses = parser.parse_all(texts)
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(parses, ensure_ascii=False, default=str), encoding="utf-8")
-    return parses
+    payload = {"simulated": parser.simulated, "parses": parses}
+    path.write_text(json.dumps(payload, ensure_ascii=False, default=str), encoding="utf-8")
+    return parses, parser.simulated

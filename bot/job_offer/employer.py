@@ -16,7 +16,9 @@ from typing import Any
 
 from bot.job_offer.text import fold
 
-_DOMAIN = re.compile(r"(?:@|\b)(?:www\.)?([a-z0-9][a-z0-9-]*)\.(?:[a-z0-9-]+\.)*(?:com|org|net|gov|edu|info|biz|[a-z]{2})\b(?:\.[a-z]{2})?")
+_DOMAIN = re.compile(
+    r"(?:@|\b)(?:www\.)?([a-z0-9][a-z0-9-]*)\.(?:[a-z0-9-]+\.)*(?:com|org|net|gov|edu|info|biz|[a-z]{2})\b(?:\.[a-z]{2})?"
+)
 
 
 @dataclass(frozen=True)
@@ -74,10 +76,14 @@ class EmployerFinder:
         self._bodies = re.compile(rf"(?<![a-z])(?:{bodies})(?![a-z])") if bodies else None
         streets = _words(rule.street_words)
         # "1200 Oak Street", "Calle 13 # 8-40", "Av. Juárez 240", "7a Avenida 12-30, zona 9", "Km 12 carretera"
-        self._address = re.compile(
-            rf"(?<![a-z0-9])(?:\d{{1,5}}[a-z]?\.?\s+(?:[a-z]+\.?\s+){{0,3}}(?:{streets})\.?(?![a-z])"
-            rf"|(?:{streets})\.?\s+(?:[a-z#.]+\s+){{0,3}}#?\s*\d{{1,5}}(?:\s*[-#]\s*\d{{1,4}})?)"
-        ) if streets else None
+        self._address = (
+            re.compile(
+                rf"(?<![a-z0-9])(?:\d{{1,5}}[a-z]?\.?\s+(?:[a-z]+\.?\s+){{0,3}}(?:{streets})\.?(?![a-z])"
+                rf"|(?:{streets})\.?\s+(?:[a-z#.]+\s+){{0,3}}#?\s*\d{{1,5}}(?:\s*[-#]\s*\d{{1,4}})?)"
+            )
+            if streets
+            else None
+        )
         labels = _words(rule.labels)
         self._label = re.compile(rf"(?<![a-z])(?:{labels})\s*:\s*[a-z0-9]") if labels else None
 

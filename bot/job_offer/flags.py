@@ -27,6 +27,18 @@ class _DataLoader(yaml.SafeLoader):
     """YAML 1.1 reads the bare words no / yes / on / off as booleans; in word lists they are words."""
 
 
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    """A mapping that refuses a key written twice: YAML would silently keep the last one (a lost pattern list)."""
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"key {key!r} written twice", key_node.start_mark)
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_DataLoader.construct_mapping = _unique_mapping  # type: ignore[method-assign]
 _BOOL = "tag:yaml.org,2002:bool"
 _DataLoader.yaml_implicit_resolvers = {
     first: [(tag, regex) for tag, regex in resolvers if tag != _BOOL]

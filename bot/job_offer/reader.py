@@ -151,7 +151,9 @@ class OfferReader:
         if self.ages:
             flag = self.ages.rule.flag
             for age in self.ages.minors(folded):
-                positive.setdefault(flag, []).append(Evidence(flag, cleaned[age.start : age.end], age.start, age.end, code))
+                positive.setdefault(flag, []).append(
+                    Evidence(flag, cleaned[age.start : age.end], age.start, age.end, code)
+                )
             adult = self.ages.adults_only(folded)
             if adult:
                 negative.setdefault(flag, []).append(
@@ -161,7 +163,9 @@ class OfferReader:
             name = self.employer.find(folded)
             if name:
                 flag = self.employer.rule.flag
-                negative.setdefault(flag, []).append(Evidence(flag, cleaned[name.start : name.end], name.start, name.end, code))
+                negative.setdefault(flag, []).append(
+                    Evidence(flag, cleaned[name.start : name.end], name.start, name.end, code)
+                )
         reading = OfferReading(language=code)
         for flag_id in self.book.ids:
             if positive.get(flag_id):

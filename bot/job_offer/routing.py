@@ -143,7 +143,12 @@ class OfferDetector:
     @classmethod
     def from_json(cls, data: Mapping[str, Any], rules: RoutingRules | None = None) -> OfferDetector:
         space = NgramSpace.from_json(data["space"])
-        return cls(rules or default_rules(), space, LinearScorer.from_json(data["scorer"], space.width), dict(data.get("about") or {}))
+        return cls(
+            rules or default_rules(),
+            space,
+            LinearScorer.from_json(data["scorer"], space.width),
+            dict(data.get("about") or {}),
+        )
 
 
 @lru_cache(maxsize=1)

@@ -36,9 +36,7 @@ class SignClassifiers:
     about: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def fit(
-        cls, texts: Sequence[str], labels: Mapping[str, Sequence[bool]], c: float = 4.0
-    ) -> SignClassifiers:
+    def fit(cls, texts: Sequence[str], labels: Mapping[str, Sequence[bool]], c: float = 4.0) -> SignClassifiers:
         """Train one classifier per sign that has both positive and negative offers; others are skipped."""
         space = NgramSpace.fit(texts)
         features = space.transform(texts)
@@ -50,7 +48,9 @@ class SignClassifiers:
                 scorers[sign] = LinearScorer.fit(features, targets, c)
         return cls(space, scorers, {sign: 0.5 for sign in scorers})
 
-    def with_thresholds(self, thresholds: Mapping[str, float], about: Mapping[str, Any] | None = None) -> SignClassifiers:
+    def with_thresholds(
+        self, thresholds: Mapping[str, float], about: Mapping[str, Any] | None = None
+    ) -> SignClassifiers:
         return SignClassifiers(self.space, self.scorers, dict(thresholds), dict(about or self.about))
 
     def probabilities_many(self, texts: Sequence[str]) -> list[dict[str, float]]:

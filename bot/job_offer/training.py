@@ -83,7 +83,9 @@ def train(offers: Sequence[LabelledOffer] | None = None, c: float = C) -> SignCl
     readings = [rules.read(o.text, o.language) for o in offers]
     oof = {s: np.zeros(len(offers)) for s in signs}
     for train_idx, test_idx in KFold(FOLDS, shuffle=True, random_state=SEED).split(texts):
-        fold = SignClassifiers.fit([texts[i] for i in train_idx], {s: [labels[s][i] for i in train_idx] for s in signs}, c)
+        fold = SignClassifiers.fit(
+            [texts[i] for i in train_idx], {s: [labels[s][i] for i in train_idx] for s in signs}, c
+        )
         for i, probs in zip(test_idx, fold.probabilities_many([texts[i] for i in test_idx]), strict=True):
             for s in signs:
                 oof[s][i] = probs.get(s, 0.0)

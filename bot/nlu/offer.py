@@ -8,6 +8,10 @@ Danger keeps the last word: DangerBackstop runs after this and still gives the e
 danger signal that is not a described offer's (locked in, threats...). DIET's own danger guess is replaced
 only when the danger classifier does not back it, so both statistical opinions of a real cry for help still
 reach the backstop. A question about rights that DIET took for an offer goes to the answer cards.
+
+An offer is answered in the language it is written in. LanguageExtractor switches the conversation to a
+language the message names ("in English please"), and offers name languages all the time ("contract in
+Spanish", "sin inglés"); for an offer the router sets the language it is written in instead.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.components import DANGER_INTENT, DANGER_PROBABILITY, INTENT_RANKING, UNTRUNCATED_TEXT
+from bot.nlu.components import DANGER_INTENT, DANGER_PROBABILITY, INTENT_RANKING, UNTRUNCATED_TEXT, _set_entity
 
 logger = logging.getLogger(__name__)
 FILE_NAME = "offer_router.json"
@@ -53,12 +57,17 @@ class OfferRouter(GraphComponent):
         return {"c": 4.0}
 
     def __init__(
-        self, config: dict[str, Any], model_storage: ModelStorage | None, resource: Resource | None, detector: Any = None
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage | None,
+        resource: Resource | None,
+        detector: Any = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.detector = detector
+        self._languages: Any = None
 
     @classmethod
     def create(
@@ -120,7 +129,9 @@ class OfferRouter(GraphComponent):
             logger.warning("offer router not trained: %s", error)
             return self._resource
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / FILE_NAME).write_text(json.dumps(self.detector.to_json(), ensure_ascii=False), encoding="utf-8")
+            (directory / FILE_NAME).write_text(
+                json.dumps(self.detector.to_json(), ensure_ascii=False), encoding="utf-8"
+            )
         return self._resource
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
@@ -157,14 +168,34 @@ class OfferRouter(GraphComponent):
             if FAQ_INTENT in ranked:
                 _set_intent(message, FAQ_INTENT, float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0))
                 record["routed"] = FAQ_INTENT
+        if decision.offer:
+            self._set_offer_language(message)
         message.set(OFFER_ROUTING, record, add_to_output=True)
+
+    def _set_offer_language(self, message: Message) -> None:
+        """The language the offer is written in (never one it merely names), as the `language` entity."""
+        if self._languages is None:
+            from bot.language import LanguageDetector
+
+            self._languages = LanguageDetector.from_file()
+        text = _text(message)
+        code = self._languages.detect(text)
+        if code is None:
+            from bot.job_offer.language import detect_language
+            from bot.language import supported_codes
+
+            codes = supported_codes()
+            code = detect_language(text, codes, codes[0])
+        _set_entity(message, "language", code, 0, len(text), type(self).__name__)
 
 
 def _set_intent(message: Message, name: str, confidence: float) -> None:
     """Make `name` the intent; the others drop to 0 so the fallback after the backstop sees no tie."""
     chosen = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
     ranking = [
-        {**r, PREDICTED_CONFIDENCE_KEY: 0.0} for r in message.get(INTENT_RANKING) or [] if r.get(INTENT_NAME_KEY) != name
+        {**r, PREDICTED_CONFIDENCE_KEY: 0.0}
+        for r in message.get(INTENT_RANKING) or []
+        if r.get(INTENT_NAME_KEY) != name
     ]
     message.set(INTENT, chosen, add_to_output=True)
     message.set(INTENT_RANKING, [chosen, *ranking], add_to_output=True)
