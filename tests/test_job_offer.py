@@ -254,9 +254,10 @@ def test_a_bare_dollar_sign_in_spanish_is_pesos_unless_dollars_are_named(
     assert bool(finder.too_high(fold_same_length(text.lower()), language)) is expected
 
 
-def test_an_ordinary_stated_wage_rules_too_good_out(reader: OfferReader) -> None:
+def test_an_ordinary_stated_wage_blocks_too_good_without_claiming_the_pay_is_right(reader: OfferReader) -> None:
     reading = reader.read("Line cooks $16-18/hr, paid weekly")
-    assert "too_good" in reading.absent and "too_good" not in reading.flags
+    assert "too_good" in reading.blocked
+    assert "too_good" not in reading.flags and "too_good" not in reading.absent
 
 
 @pytest.mark.parametrize(

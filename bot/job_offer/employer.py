@@ -30,6 +30,7 @@ class EmployerRule:
     not_employer_sites: frozenset[str]
     street_words: tuple[str, ...]
     labels: tuple[str, ...]
+    only_before_number: tuple[str, ...] = ()
     # An offer-like text naming no employer, with at least this classifier probability, shows the sign.
     unnamed_min_words: int = 12
     unnamed_probability: float = 1.0
@@ -49,6 +50,7 @@ class EmployerRule:
             not_employer_sites=frozenset(flat("not_employer_sites")),
             street_words=flat("street_words"),
             labels=flat("labels"),
+            only_before_number=flat("only_before_number"),
             unnamed_min_words=int(raw.get("unnamed_offer_min_words", 12)),
             unnamed_probability=float(raw.get("unnamed_offer_probability", 1.0)),
         )
@@ -75,10 +77,11 @@ class EmployerFinder:
         bodies = _words(rule.public_bodies)
         self._bodies = re.compile(rf"(?<![a-z])(?:{bodies})(?![a-z])") if bodies else None
         streets = _words(rule.street_words)
+        after_number = _words(tuple(w for w in rule.street_words if w not in rule.only_before_number))
         # "1200 Oak Street", "Calle 13 # 8-40", "Av. Juárez 240", "7a Avenida 12-30, zona 9", "Km 12 carretera"
         self._address = (
             re.compile(
-                rf"(?<![a-z0-9])(?:\d{{1,5}}[a-z]?\.?\s+(?:[a-z]+\.?\s+){{0,3}}(?:{streets})\.?(?![a-z])"
+                rf"(?<![a-z0-9])(?:\d{{1,5}}[a-z]?\.?\s+(?:[a-z]+\.?\s+){{0,3}}(?:{after_number})\.?(?![a-z])"
                 rf"|(?:{streets})\.?\s+(?:[a-z#.]+\s+){{0,3}}#?\s*\d{{1,5}}(?:\s*[-#]\s*\d{{1,4}})?)"
             )
             if streets

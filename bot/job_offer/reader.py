@@ -65,6 +65,8 @@ class OfferReading:
     absent_evidence: dict[str, Evidence] = field(default_factory=dict)
     # The learned half's probability per sign (empty when it is not loaded), for evaluation and debugging.
     probabilities: dict[str, float] = field(default_factory=dict)
+    # Signs the rules keep the learned half from adding without ruling them out (an ordinary stated wage).
+    blocked: set[str] = field(default_factory=set)
 
     @property
     def settled(self) -> set[str]:
@@ -130,6 +132,7 @@ class OfferReader:
         lowered = lower_same_length(cleaned)
         positive: dict[str, list[Evidence]] = {}
         negative: dict[str, list[Evidence]] = {}
+        blocked: set[str] = set()
         # Every language's patterns run: people mix languages in one message.
         for lang, matcher in self.matchers.items():
             doc = matcher.nlp(lowered)
@@ -139,15 +142,15 @@ class OfferReader:
                 (positive if kind == "pos" else negative).setdefault(hit.flag, []).append(evidence)
         folded = fold_same_length(lowered)
         if self.wages:
-            wages = self.wages.wages(folded, code)
             limits = self.wages.rule.limits
-            for wage in wages:
+            for wage in self.wages.wages(folded, code):
                 evidence = Evidence(self.wages.rule.flag, cleaned[wage.start : wage.end], wage.start, wage.end, code)
-                # A stated wage well under the limit ("$16-18/hr") says the pay is ordinary: no need to ask.
-                high = wage.usd >= limits.get(wage.period, float("inf"))
-                ordinary = wage.usd < ORDINARY_SHARE * limits.get(wage.period, 0.0)
-                if high or ordinary:
-                    (positive if high else negative).setdefault(evidence.flag, []).append(evidence)
+                if wage.usd >= limits.get(wage.period, float("inf")):
+                    positive.setdefault(evidence.flag, []).append(evidence)
+                elif wage.usd < ORDINARY_SHARE * limits.get(wage.period, 0.0):
+                    # An ordinary stated wage ("$16-18/hr") keeps the classifier from calling the pay too good,
+                    # but is not a check passed: what is ordinary pay depends on the work and the place.
+                    blocked.add(evidence.flag)
         if self.ages:
             flag = self.ages.rule.flag
             for age in self.ages.minors(folded):
@@ -166,7 +169,7 @@ class OfferReader:
                 negative.setdefault(flag, []).append(
                     Evidence(flag, cleaned[name.start : name.end], name.start, name.end, code)
                 )
-        reading = OfferReading(language=code)
+        reading = OfferReading(language=code, blocked=blocked - set(positive))
         for flag_id in self.book.ids:
             if positive.get(flag_id):
                 reading.flags[flag_id] = positive[flag_id][0]
@@ -185,7 +188,7 @@ class OfferReader:
             logger.exception("job-offer sign classifiers failed; reading with the rules alone")
             return
         for sign in self.signs.present(reading.probabilities):
-            if sign in self.book.ids and sign not in reading.flags and sign not in reading.absent:
+            if sign in self.book.ids and sign not in set(reading.flags) | reading.absent | reading.blocked:
                 reading.flags[sign] = Evidence(sign, "", 0, 0, reading.language, by=MODEL)
         if self.employer and self._unnamed_offer(cleaned, reading):
             sign = self.employer.rule.flag
