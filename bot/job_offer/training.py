@@ -122,8 +122,11 @@ def load_or_train(path: Path | str = MODEL_FILE) -> SignClassifiers | None:
         logger.warning("no job-offer sign classifiers in %s; training them now (make does this beforehand)", path)
     try:
         model = train()
-        model.save(path)
-        return model
     except Exception:
         logger.exception("could not train the job-offer sign classifiers; reading with the rules alone")
         return None
+    try:
+        model.save(path)
+    except OSError:  # a read-only install (systemd's ProtectSystem): use it from memory, `make signs` next time
+        logger.warning("could not write %s; the sign classifiers stay in memory", path)
+    return model

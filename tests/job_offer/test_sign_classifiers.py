@@ -119,3 +119,13 @@ def test_an_offer_naming_no_employer_is_unverifiable_and_a_named_one_is_not(trai
     named = f"Se buscan meseras para Restaurante La Palapa S.A. de C.V., {terms}"
     assert "unverifiable_company" in reader.read(unnamed).flags
     assert "unverifiable_company" in reader.read(named).absent
+
+
+def test_a_read_only_install_still_gets_the_learned_half(tmp_path, monkeypatch) -> None:
+    from bot.job_offer import training
+
+    trained_once = _fit()
+    monkeypatch.setattr(training, "train", lambda: trained_once)
+    missing = tmp_path / "no-such-dir" / "signs.json"
+    monkeypatch.setattr(SignClassifiers, "save", lambda self, path: (_ for _ in ()).throw(PermissionError(path)))
+    assert training.load_or_train(missing) is trained_once
