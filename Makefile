@@ -22,12 +22,12 @@ PY310 ?= $(shell for c in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/version
 CONTENT_FILES := $(shell find data -type f -name '*.yml' -not -path 'data/nlu/*' -not -path 'data/stories/*' -not -path 'data/rules/*' 2>/dev/null)
 TRAIN_FILES   := $(shell find $(TRAIN_DATA) $(DOMAIN) -type f -name '*.yml' -not -path '$(GEN)/*' 2>/dev/null) config.yml
 
-.PHONY: help setup generate train run widget test test-py test-conversations browser-deps validate eval lint bench clean postgres-test lock cluster-test cluster-start cluster-stop
+.PHONY: help setup generate train signs run widget test test-py test-conversations browser-deps validate eval lint bench clean postgres-test lock cluster-test cluster-start cluster-stop
 
 help:
 	@echo "make run    set everything up, train if needed, start the assistant"
 	@echo "make test   set everything up, validate, train if needed, run all tests"
-	@echo "make eval   intent accuracy per language, danger recall, job-offer flag precision/recall"
+	@echo "make eval   intent accuracy per language, danger recall, job-offer signs and conversations"
 
 setup: $(STAMP)
 
@@ -59,35 +59,45 @@ $(GEN)/.stamp: $(STAMP) $(CONTENT_FILES) $(shell find bot -name '*.py' 2>/dev/nu
 generate: $(GEN)/.stamp
 
 # The danger classifier is trained into the model: its features (classifier.py, normalise.py) are part of it.
-$(MODEL): $(GEN)/.stamp $(TRAIN_FILES) $(shell find bot/nlu -name '*.py' 2>/dev/null) bot/safety/classifier.py bot/safety/normalise.py
+# The offer router is trained into the model too, from data/nlu and the labelled offers (bot/job_offer/routing.py).
+ROUTER_FILES := data/job_offer/routing.yml data/job_offer/labelled_offers.yml $(addprefix bot/job_offer/,routing.py ngram.py text.py labelled.py)
+$(MODEL): $(GEN)/.stamp $(TRAIN_FILES) $(shell find bot/nlu -name '*.py' 2>/dev/null) bot/safety/classifier.py bot/safety/normalise.py $(ROUTER_FILES)
 	@echo "== training (data or config changed)"
 	@$(RASA) train --domain $(DOMAIN) --data $(TRAIN_DATA) --config config.yml --out models --fixed-model-name assistant --quiet
 	@touch $@
 
 train: $(MODEL)
 
+# The job-offer reader's learned half (one classifier per warning sign), trained from the labelled offers in a
+# few seconds; the action server reads it from build/ (bot/job_offer/training.py).
+SIGNS := build/job_offer/sign_classifiers.json
+$(SIGNS): $(STAMP) data/job_offer/labelled_offers.yml data/job_offer/red_flags.yml $(wildcard bot/job_offer/*.py)
+	@$(PY) -m bot job-offer train
+
+signs: $(SIGNS)
+
 validate: $(GEN)/.stamp
 	$(RASA) data validate --fail-on-warnings --domain $(DOMAIN) --data $(TRAIN_DATA) --config config.yml
 
-run: $(MODEL) widget
+run: $(MODEL) $(SIGNS) widget
 	@bash scripts/run.sh
 
 # The widget's socket.io client comes from the npm registry at build time, never from a CDN at run time.
 widget: $(STAMP)
 	@if [ -x widget/build.sh ]; then bash widget/build.sh; fi
 
-test-conversations: $(MODEL)
+test-conversations: $(MODEL) $(SIGNS)
 	$(RASA) test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors --out results/core
 
 browser-deps: $(STAMP)
 	@bash scripts/ensure-chromium.sh
 
-test-py: $(MODEL) widget browser-deps
+test-py: $(MODEL) $(SIGNS) widget browser-deps
 	$(PY) -m pytest -q
 
 test: validate $(MODEL) test-conversations test-py
 
-eval: $(MODEL)
+eval: $(MODEL) $(SIGNS)
 	$(PY) -m bot.eval all --model $(MODEL)
 
 lint: $(STAMP)

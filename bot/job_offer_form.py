@@ -1,7 +1,8 @@
 """The job-offer form's slots, questions and responses, generated from data/job_offer/red_flags.yml.
 
-Adding a red flag to the data adds its slot, its question (with yes / no / not sure buttons, in every language)
-and its place in the form: no code or domain edit.
+Adding a red flag to the data adds its slot, its question (with the answer buttons, in every language) and its
+place in the form: no code or domain edit. The form asks at most three of them (the ones the first reply
+chose, kept in `job_offer_questions`); every question has "I don't know" and "Show me the result now".
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from bot.paths import DATA_DIR
 RED_FLAGS_FILE = DATA_DIR / "job_offer" / "red_flags.yml"
 FORM = "job_offer_form"
 SLOT_PREFIX = "job_flag_"
+# The flags the first reply chose to ask (at most three), in order.
+QUESTIONS_SLOT = "job_offer_questions"
 # The intents that answer a yes/no question, and the value each stores.
 ANSWER_VALUES = {"affirm": "yes", "deny": "no", "not_sure": "unsure"}
 ANSWER_INTENTS = tuple(ANSWER_VALUES)
+# "Show me the result now": ends the questions and gives the result (data/rules/job_offer.yml).
+RESULT_NOW_INTENT = "show_result"
 
 
 def slot_name(flag_id: str) -> str:
@@ -55,7 +60,8 @@ def form_domain(button_labels: dict[str, dict[str, str]], codes: list[str], defa
         variations = []
         for code in codes:
             buttons = [
-                {"title": button_labels[intent][code], "payload": f"/{intent}"} for intent in ANSWER_VALUES
+                {"title": button_labels[intent][code], "payload": f"/{intent}"}
+                for intent in (*ANSWER_INTENTS, RESULT_NOW_INTENT)
             ]
             variations.append(
                 {
@@ -66,9 +72,24 @@ def form_domain(button_labels: dict[str, dict[str, str]], codes: list[str], defa
             )
         variations.append({"text": flag["question"][default]})
         responses[f"utter_ask_{slot}"] = variations
+    form_slots = list(slots)
+    slots[QUESTIONS_SLOT] = {"type": "list", "influence_conversation": False, "mappings": [{"type": "custom"}]}
     return {
         "version": "3.1",
         "slots": slots,
-        "forms": {FORM: {"required_slots": list(slots)}},
+        "forms": {FORM: {"required_slots": form_slots}},
         "responses": responses,
     }
+
+
+OFFER_INTENT = "ask_job_offer_safe"
+
+
+def is_new_offer(text: str) -> bool:
+    """Whether a message in the middle of the check is a new offer rather than an answer in words.
+
+    Long enough to be a pasted or described offer by the router's measure (data/job_offer/routing.yml).
+    """
+    from bot.job_offer.routing import default_rules
+
+    return len(str(text or "").split()) >= default_rules().min_words

@@ -1,4 +1,8 @@
-"""The job-offer check as a user meets it: what it finds in an offer, what it does not ask again, what it says."""
+"""The job-offer reader as a user meets it: what it finds in an offer and what it rules out.
+
+The first reply, the questions and the graded result are tested in tests/job_offer/; the learned half and the
+router there too.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,9 @@ import re
 
 import pytest
 
-from bot.eval import job_offer as evaluation
 from bot.job_offer import (
     OfferReader,
     answer_value,
-    build_verdict,
     default_flags,
     next_questions,
     question_text,
@@ -18,7 +20,7 @@ from bot.job_offer import (
 )
 from bot.job_offer.amounts import WageFinder, parse_number
 from bot.job_offer.flags import load_flags, load_yaml, parse_flags
-from bot.job_offer.guidance import VERIFY_FILE, default_guidance
+from bot.job_offer.guidance import VERIFY_FILE
 from bot.job_offer.language import detect_language
 from bot.job_offer.text import fold_same_length
 
@@ -37,68 +39,16 @@ REQUIRED_FLAGS = {
     "changed_terms",
     "tourist_visa",
     "restricted_movement",
+    "minors",
+    "urgency",
+    "withheld_wages",
 }
-# The check must never call an offer safe, not even in a negated sentence.
-SAFE_WORDS = re.compile(r"\b(safe|safety|secure|seguro|segura|seguros|seguras|asegur\w*)\b", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
 def reader() -> OfferReader:
-    return OfferReader.from_files()
-
-
-# --- the labelled set ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def scores(reader: OfferReader) -> dict:
-    return evaluation.evaluate(reader=reader)
-
-
-def test_labelled_set_is_large_mixed_and_labelled_with_known_flags() -> None:
-    sets = evaluation.load_offers()
-    offers = sets["offers"]
-    assert len(offers) >= 50
-    assert {o["language"] for o in offers} == {"en", "es"}
-    assert sum(o["style"] == "short" for o in offers) >= len(offers) / 2
-    assert any(o["style"] == "long" for o in offers)
-    assert sum(not o["flags"] for o in offers) >= 5, "offers with no red flag are needed to measure precision"
-    assert len(sets["held_out"]) == 12
-    ids = set(default_flags().ids)
-    for offer in (o for group in sets.values() for o in group):
-        assert set(offer["flags"]) <= ids and set(offer.get("absent") or []) <= ids, offer["id"]
-        assert not set(offer["flags"]) & set(offer.get("absent") or []), offer["id"]
-
-
-def test_targets_on_the_labelled_offers(scores: dict) -> None:
-    overall = scores["offers"]["overall"]
-    assert overall["recall"] >= evaluation.TARGET_RECALL
-    assert overall["precision"] >= evaluation.TARGET_PRECISION
-
-
-def test_every_flag_is_labelled_and_found_in_the_labelled_offers(scores: dict) -> None:
-    for flag, s in scores["offers"]["per_flag"].items():
-        assert s["tp"] + s["fn"] >= 3, f"{flag} needs labelled examples"
-        assert s["recall"] >= 0.75, flag
-
-
-def test_what_the_text_rules_out_is_rarely_wrong(scores: dict) -> None:
-    # A wrong "absent" makes the form skip a question the person needed to answer.
-    for name, result in scores.items():
-        assert result["absent"]["precision"] >= 0.9, name
-
-
-def test_reading_is_fast(scores: dict) -> None:
-    assert scores["offers"]["ms_per_offer"] < 50
-
-
-def test_eval_command_prints_per_flag_figures(capsys: pytest.CaptureFixture[str]) -> None:
-    code = evaluation.main([])
-    out = capsys.readouterr().out
-    assert code == 0
-    for flag in REQUIRED_FLAGS:
-        assert flag in out
-    assert "OVERALL" in out and "held_out" in out
+    """The rules alone: what a reviewer's patterns find (the learned half is tested in tests/job_offer/)."""
+    return OfferReader.from_files(signs=None)
 
 
 # --- the example from the issue -----------------------------------------------------------------------
@@ -106,7 +56,7 @@ def test_eval_command_prints_per_flag_figures(capsys: pytest.CaptureFixture[str]
 
 def test_facebook_spain_example_finds_passport_online_recruiter_and_too_good(reader: OfferReader) -> None:
     reading = reader.read(FACEBOOK_SPAIN)
-    assert {"document_retention", "online_recruiter", "too_good"} <= set(reading.flags)
+    assert {"document_retention", "online_recruiter", "too_good"} == set(reading.flags)
     # "they pay my flight" says nothing about paying it back: the form must still ask.
     assert "travel_debt" not in reading.flags and "travel_debt" not in reading.absent
     assert reading.language == "en"
@@ -116,7 +66,8 @@ def test_facebook_spain_example_finds_passport_online_recruiter_and_too_good(rea
 def test_facebook_spain_example_is_not_asked_again(reader: OfferReader) -> None:
     asked = next_questions(reader.read(FACEBOOK_SPAIN), {})
     assert not {"document_retention", "online_recruiter", "too_good"} & set(asked)
-    assert "travel_debt" in asked and "recruitment_fee" in asked
+    # Fees, documents, debt and the contract come first.
+    assert asked[:3] == ["recruitment_fee", "travel_debt", "no_contract"]
 
 
 # --- negative answers in the text ---------------------------------------------------------------------
@@ -234,6 +185,103 @@ def test_numbers_are_read_as_people_write_them() -> None:
     assert parse_number("1,5") == 1.5
 
 
+# --- the signs added for issue 18: minors, urgency, pay held back; pesos; employer names ------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "need girls 16+ for easy online chat job, dm me",
+        "se buscan jóvenes de 13 a 17 años para vender dulces",
+        "looking for students 14 and up for summer sales trips",
+        "no need parents permission, we take care of everything",
+        "Buscamos niñas desde los 16 años, con o sin permiso de los papás",
+    ],
+)
+def test_an_offer_aimed_at_children_is_read(reader: OfferReader, text: str) -> None:
+    assert "minors" in reader.read(text).flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chicas de 18 a 25 años para hoteles",
+        "Requirements: 21-40 years old, valid passport",
+        "pay 15 to 17 dollars an hour",
+    ],
+)
+def test_adult_ages_and_other_numbers_are_not_children(reader: OfferReader, text: str) -> None:
+    assert "minors" not in reader.read(text).flags
+
+
+def test_an_adult_age_range_rules_minors_out(reader: OfferReader) -> None:
+    assert "minors" in reader.read("Se buscan hombres y mujeres de 18 a 45 años").absent
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("ONLY 15 PLACES LEFT, share with family", "urgency"),
+        ("Salida el lunes desde la terminal, cupo limitado", "urgency"),
+        ("decide in 2 hours or the job goes to someone else", "urgency"),
+        ("your pay for the final 6 weeks is released when the season ends", "withheld_wages"),
+        ("El sueldo se entrega cada 3 meses para que ahorre", "withheld_wages"),
+        ("Weekly deductions: housing $90, transport $40", "withheld_wages"),
+    ],
+)
+def test_pressure_and_pay_held_back_are_read(reader: OfferReader, text: str, flag: str) -> None:
+    assert flag in reader.read(text).flags
+
+
+def test_places_left_is_not_about_leaving_the_workplace(reader: OfferReader) -> None:
+    # "left" after "places" is about places, not about leaving the workplace.
+    assert "restricted_movement" not in reader.read("ONLY 15 PLACES LEFT!!").flags
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Sueldo $2,200 semanales + propinas, IMSS desde el primer día", "es", False),
+        ("Busco chica para trabajar de planta, $6,000 al mes", "es", False),
+        ("Visa H2B, pago $1,200 dólares a la semana", "es", True),
+        ("$1,200 a week cleaning houses", "en", True),
+    ],
+)
+def test_a_bare_dollar_sign_in_spanish_is_pesos_unless_dollars_are_named(
+    text: str, language: str, expected: bool
+) -> None:
+    finder = WageFinder(default_flags().pay)
+    assert bool(finder.too_high(fold_same_length(text.lower()), language)) is expected
+
+
+def test_an_ordinary_stated_wage_blocks_too_good_without_claiming_the_pay_is_right(reader: OfferReader) -> None:
+    reading = reader.read("Line cooks $16-18/hr, paid weekly")
+    assert "too_good" in reading.blocked
+    assert "too_good" not in reading.flags and "too_good" not in reading.absent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "H-2B Job Order: Green Acres LLC, Raleigh NC",
+        "Hoteles Costa Azul S.A. de C.V. – Puerto Vallarta",
+        "Apply at freshmartfoods.ca/careers",
+        "Drop your resume at 1550 Jane St, Toronto",
+        "Presentarse en Calle 50 # 70-12",
+        "Recruitment only through the Ministry of Labour",
+    ],
+)
+def test_a_named_employer_rules_unverifiable_company_out(reader: OfferReader, text: str) -> None:
+    assert "unverifiable_company" in reader.read(text).absent
+
+
+@pytest.mark.parametrize(
+    "text", ["write to hr.jobs2024@gmail.com", "places are limited", "contact us on facebook.com/jobs"]
+)
+def test_a_free_mailbox_or_a_social_page_is_not_an_employers_name(reader: OfferReader, text: str) -> None:
+    assert "unverifiable_company" not in reader.read(text).absent
+
+
 # --- bad input ----------------------------------------------------------------------------------------
 
 
@@ -293,73 +341,6 @@ def test_answers_override_the_reading_and_are_understood_in_both_languages(reade
     assert answer_value("No sé") == "unsure" and answer_value("deny") == "no" and answer_value("banana") is None
 
 
-# --- verdict ------------------------------------------------------------------------------------------
-
-
-def test_verdict_lists_each_flag_with_its_reason() -> None:
-    book = default_flags()
-    for lang in ("en", "es"):
-        text = build_verdict(["document_retention", "too_good"], [], [], lang)
-        for flag in ("document_retention", "too_good"):
-            assert book.get(flag).label[lang] in text
-            assert book.get(flag).why[lang] in text
-        assert "2" in text.splitlines()[0]
-        assert text.rstrip().endswith(default_guidance().text("another", lang))
-
-
-def test_no_flags_verdict_names_passed_checks_and_does_not_prove_anything() -> None:
-    book = default_flags()
-    guide = default_guidance()
-    for lang in ("en", "es"):
-        text = build_verdict([], ["recruitment_fee", "no_contract"], ["travel_debt"], lang, country="MX")
-        assert book.get("recruitment_fee").passed[lang] in text
-        assert book.get("no_contract").passed[lang] in text
-        assert book.get("travel_debt").label[lang] in text
-        assert guide.text("not_proof", lang) in text
-        assert "STPS" in text
-        assert text.rstrip().endswith(guide.text("another", lang))
-
-
-def test_no_verdict_ever_calls_an_offer_safe() -> None:
-    ids = default_flags().ids
-    combos = [([], [], []), ([], ids, []), (ids, [], []), ([], [], ids), (ids[:3], ids[3:6], ids[6:])]
-    for lang in ("en", "es"):
-        for country in (None, "MX", "GT", "CR", "PA", "US", "HN", "SV", "DO", "CO", "xx"):
-            for present, absent, unsure in combos:
-                text = build_verdict(present, absent, unsure, lang, country)
-                assert not SAFE_WORDS.search(text), (lang, country, SAFE_WORDS.search(text))
-
-
-def test_no_data_text_uses_the_word_safe() -> None:
-    book = default_flags()
-    for flag in book.flags:
-        for texts in (flag.label, flag.passed, flag.question, flag.why):
-            for text in texts.values():
-                assert not SAFE_WORDS.search(text), (flag.id, text)
-
-
-def test_verification_advice_depends_on_the_country() -> None:
-    expected = {
-        "MX": "STPS",
-        "GT": "MINTRAB",
-        "CR": "Dirección Nacional de Empleo",
-        "PA": "MITRADEL",
-        "US": "seasonaljobs.dol.gov",
-    }
-    for code, needle in expected.items():
-        assert needle in build_verdict(["too_good"], [], [], "en", code), code
-    no_registry = default_guidance().no_registry
-    assert no_registry["es"] in build_verdict([], [], [], "es", "CO")
-    assert no_registry["en"] in build_verdict([], [], [], "en", None)
-
-
-def test_verdict_ignores_unknown_ids_and_can_leave_out_the_closing_line() -> None:
-    text = build_verdict(["made_up", "secrecy"], None, None, "en", invite_again=False)
-    assert "made_up" not in text
-    assert default_flags().get("secrecy").why["en"] in text
-    assert default_guidance().text("another", "en") not in text
-
-
 # --- the data files -----------------------------------------------------------------------------------
 
 
@@ -406,3 +387,7 @@ def test_broken_data_is_refused_with_a_clear_message(tmp_path) -> None:
     path = tmp_path / "flags.yml"
     path.write_text("languages: [en, es]\nflags: []\n", encoding="utf-8")
     assert load_flags(path).ids == []
+    # A key written twice would silently drop the first list of patterns.
+    path.write_text("languages: [en, es]\nlanguages: [en]\nflags: []\n", encoding="utf-8")
+    with pytest.raises(Exception, match="written twice"):
+        load_flags(path)

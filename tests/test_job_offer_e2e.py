@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from bot.job_offer import question_text
+from bot.job_offer.guidance import default_guidance
 from bot.job_offer_form import flag_ids
 from tests.server import Assistant
 
@@ -14,42 +15,54 @@ pytestmark = pytest.mark.rasa_server
 FACEBOOK_OFFER = (
     "A company on Facebook offered me a job in Spain, 3000 a month, they pay my flight but keep my passport"
 )
+MINORS_OFFER_ES = (
+    "se buscan chicas de 14 a 17 años para atender en eventos, 800 pesos la noche, sin permiso de los papás, "
+    "escribe al privado"
+)
 
 
-def answer_until_verdict(assistant: Assistant, sender: str, first: list[dict], answer: str, marker: str) -> list[str]:
-    """Answer every question with `answer` until a reply contains `marker`; return all bot texts.
+def answer_until_result(assistant: Assistant, sender: str, first: list[dict], answer: str, language: str) -> list[str]:
+    """Answer every question with `answer` until the result arrives; return every bot text, the first reply first.
 
-    Rasa's REST channel sends each paragraph of a reply as its own message, so the verdict spans several.
+    Rasa's REST channel sends each paragraph of a reply as its own message, so the result spans several.
     """
+    markers = [default_guidance().text(f"level_{level}", language) for level in ("serious", "some", "none")]
     texts = [m.get("text", "") for m in first]
-    for _ in range(len(flag_ids()) + 1):
-        if any(marker in t for t in texts):
+    for _ in range(4):  # never more than three questions before the result
+        if any(t.startswith(tuple(markers)) for t in texts):
             return texts
         texts += [m.get("text", "") for m in assistant.say(sender, answer)]
-    raise AssertionError(f"no verdict after {len(flag_ids())} answers: {texts[-3:]}")
+    raise AssertionError(f"no result after three answers: {texts[-3:]}")
 
 
-def test_pasted_offer_is_read_and_not_asked_again(assistant: Assistant) -> None:
+def test_a_pasted_offer_is_read_first_then_three_questions_at_most(assistant: Assistant) -> None:
     sender = uuid.uuid4().hex
     first = assistant.say(sender, FACEBOOK_OFFER)
     assert "911" not in first[0]["text"], "a described offer is the job-offer check, not the emergency reply"
-    texts = answer_until_verdict(assistant, sender, first, "no", "warning signs in this offer")
-    verdict = "\n".join(texts[next(i for i, t in enumerate(texts) if "warning signs in this offer" in t) :])
-    for label in ("They keep your documents", "Too good to be true", "Stranger or online recruiter"):
-        assert label in verdict
-    for flag in ("document_retention", "online_recruiter", "too_good"):
-        assert question_text(flag, "en") not in texts, f"asked about {flag} although the offer said it"
-    assert question_text("recruitment_fee", "en") in texts
+    assert "They keep your documents" in first[0]["text"], "the first reply names what the text shows"
+    texts = answer_until_result(assistant, sender, first, "/not_sure", "en")
+    questions = {question_text(flag, "en") for flag in flag_ids()}
+    asked = [t for t in texts if t in questions]
+    assert 1 <= len(asked) <= 3
+    assert question_text("document_retention", "en") not in texts, "asked about the passport although the offer said it"
+    assert any(t.startswith(default_guidance().text("level_serious", "en")) for t in texts)
 
 
-def test_no_flags_in_spanish_never_calls_the_offer_safe(assistant: Assistant) -> None:
+def test_show_me_the_result_now_ends_the_questions(assistant: Assistant) -> None:
     sender = uuid.uuid4().hex
-    first = assistant.say(sender, "me ofrecieron un trabajo en canada, es seguro?")
-    texts = answer_until_verdict(assistant, sender, first, "no", "No encontré")
-    verdict = "\n".join(texts[next(i for i, t in enumerate(texts) if "No encontré" in t) :])
-    assert "no demuestra" in verdict
-    assert "es segura" not in verdict.lower() and "es seguro" not in verdict.lower()
-    assert any("otra oferta" in t for t in texts)
+    first = assistant.say(sender, "quiero revisar una oferta de trabajo")
+    assert question_text("recruitment_fee", "es") in "\n".join(m.get("text", "") for m in first)
+    reply = assistant.text(sender, "/show_result")
+    assert default_guidance().text("level_none", "es") in reply
+    assert "segura" not in reply.lower() and "seguro" not in reply.lower()
+
+
+def test_an_offer_aimed_at_minors_is_serious_and_answered_in_its_language(assistant: Assistant) -> None:
+    sender = uuid.uuid4().hex
+    first = assistant.say(sender, MINORS_OFFER_ES)
+    assert "Dirigida a menores de 18" in first[0]["text"]
+    texts = answer_until_result(assistant, sender, first, "/not_sure", "es")
+    assert any(t.startswith(default_guidance().text("level_serious", "es")) for t in texts)
 
 
 def test_stop_in_the_middle_of_the_check(assistant: Assistant) -> None:

@@ -13,7 +13,8 @@ EVALUATIONS = [
     ("Intent accuracy per language", "bot.eval.nlu", True),
     ("First-message language", "bot.eval.language", False),
     ("Danger detection (backstop + full model)", "bot.eval.safety", True),
-    ("Job-offer red flags", "bot.eval.job_offer", False),
+    ("Job-offer warning signs", "bot.eval.job_offer", False),
+    ("Job-offer check, conversation by conversation", "bot.eval.job_offer_conversation", True),
 ]
 
 

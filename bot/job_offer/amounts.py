@@ -53,6 +53,8 @@ class WageFinder:
         self._currency_of = {fold(w): factor for w, factor in rule.currencies.items()}
         self._rate_words = frozenset(fold(w) for w in rule.rate_words)
         self._multiplier_of = {fold(w): factor for w, factor in rule.multipliers.items()}
+        self._local_words = re.compile(rf"(?<![a-z])(?:{_alternation(rule.bare_local_words)})")
+        self._dollar_words = re.compile(rf"(?<![a-z])(?:{_alternation(rule.bare_dollar_words)})")
         currency = _alternation(tuple(self._currency_of))
         multiplier = _alternation(tuple(self._multiplier_of))
         connector = _alternation(rule.connectors)
@@ -63,9 +65,22 @@ class WageFinder:
             rf"(?P<conn>(?:\s*(?:{connector})){{0,3}})\s*(?P<per>{period})"
         )
 
-    def wages(self, folded: str) -> list[Wage]:
-        """Every wage per period in `folded` (text already lowercased and accent-folded, same offsets)."""
+    def _bare_is_local(self, folded: str, language: str | None) -> bool:
+        """Whether a bare "$" in this text is read as local pesos rather than dollars."""
+        rule = self.rule
+        if not rule.bare_symbol:
+            return False
+        if self._local_words.search(folded):
+            return True
+        return language == "es" and not self._dollar_words.search(folded)
+
+    def wages(self, folded: str, language: str | None = None) -> list[Wage]:
+        """Every wage per period in `folded` (text already lowercased and accent-folded, same offsets).
+
+        `language` matters only for a bare "$": in Spanish it is pesos unless the text speaks of dollars.
+        """
         found = []
+        bare_local = self._bare_is_local(folded, language)
         for match in self._pattern.finditer(folded):
             currency = match.group("cur1") or match.group("cur2")
             rate = match.group("per") in self._rate_words
@@ -75,10 +90,12 @@ class WageFinder:
             if match.group("mult"):
                 value *= self._multiplier_of.get(match.group("mult"), 1.0)
             factor = self._currency_of.get(currency, 1.0) if currency else 1.0
+            if currency == self.rule.bare_symbol and bare_local:
+                factor = self.rule.bare_local_factor
             period = self._period_of[match.group("per")]
             found.append(Wage(match.start(), match.end(), period, value * factor))
         return found
 
-    def too_high(self, folded: str) -> list[Wage]:
+    def too_high(self, folded: str, language: str | None = None) -> list[Wage]:
         """The wages at or above the limit for their period."""
-        return [w for w in self.wages(folded) if w.usd >= self.rule.limits.get(w.period, float("inf"))]
+        return [w for w in self.wages(folded, language) if w.usd >= self.rule.limits.get(w.period, float("inf"))]

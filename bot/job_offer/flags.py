@@ -16,6 +16,9 @@ from typing import Any
 
 import yaml
 
+from bot.job_offer.ages import AgeRule
+from bot.job_offer.employer import EmployerRule
+
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "job_offer"
 RED_FLAGS_FILE = DATA_DIR / "red_flags.yml"
 
@@ -24,6 +27,18 @@ class _DataLoader(yaml.SafeLoader):
     """YAML 1.1 reads the bare words no / yes / on / off as booleans; in word lists they are words."""
 
 
+def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    """A mapping that refuses a key written twice: YAML would silently keep the last one (a lost pattern list)."""
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"key {key!r} written twice", key_node.start_mark)
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_DataLoader.construct_mapping = _unique_mapping  # type: ignore[method-assign]
 _BOOL = "tag:yaml.org,2002:bool"
 _DataLoader.yaml_implicit_resolvers = {
     first: [(tag, regex) for tag, regex in resolvers if tag != _BOOL]
@@ -78,6 +93,9 @@ class RedFlag:
     ignore_patterns: dict[str, PatternSet]
     # Whether a "not" just before a match turns it into evidence that the flag is absent.
     negation: bool = True
+    # How much the sign counts towards the graded result (bot/job_offer/result.py): 1 a warning, 2 an ILO
+    # indicator of forced labour, 3 serious on its own (an offer aimed at children).
+    weight: int = 1
 
 
 @dataclass(frozen=True)
@@ -106,6 +124,11 @@ class PayRule:
     multipliers: dict[str, float]
     currencies: dict[str, float]
     source: tuple[str, ...] = ()
+    # A bare "$" that may be pesos: its factor then, and the words that tell (see red_flags.yml, bare_dollar).
+    bare_symbol: str = ""
+    bare_local_factor: float = 1.0
+    bare_local_words: tuple[str, ...] = ()
+    bare_dollar_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +140,8 @@ class FlagBook:
     flags: tuple[RedFlag, ...]
     rules: ReadingRules
     pay: PayRule | None = None
+    ages: AgeRule | None = None
+    employer: EmployerRule | None = None
     _by_id: dict[str, RedFlag] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -183,6 +208,7 @@ def _pay_rule(raw: Any, languages: tuple[str, ...]) -> PayRule | None:
     currencies = {
         str(word): float(item["factor"]) for item in raw.get("currencies") or () for word in item.get("words") or ()
     }
+    bare = raw.get("bare_dollar") or {}
     return PayRule(
         flag=str(raw["flag"]),
         limits={str(k): float(v) for k, v in (raw.get("limits") or {}).items()},
@@ -192,6 +218,10 @@ def _pay_rule(raw: Any, languages: tuple[str, ...]) -> PayRule | None:
         multipliers={str(k): float(v) for k, v in (raw.get("multipliers") or {}).items()},
         currencies=currencies,
         source=tuple(str(s) for s in raw.get("source") or ()),
+        bare_symbol=str(bare.get("symbol") or ""),
+        bare_local_factor=float(bare.get("local_factor", 1.0)),
+        bare_local_words=tuple(str(w) for w in bare.get("local_words") or ()),
+        bare_dollar_words=tuple(str(w) for w in bare.get("dollar_words") or ()),
     )
 
 
@@ -225,6 +255,7 @@ def parse_flags(raw: dict[str, Any]) -> FlagBook:
                 negative_patterns=_pattern_sets(item.get("negative_patterns"), languages),
                 ignore_patterns=_pattern_sets(item.get("ignore_patterns"), languages),
                 negation=bool(item.get("negation", True)),
+                weight=int(item.get("weight", 1)),
             )
         )
     ids = [flag.id for flag in flags]
@@ -246,12 +277,19 @@ def parse_flags(raw: dict[str, Any]) -> FlagBook:
     pay = _pay_rule(raw.get("high_pay"), languages)
     if pay and pay.flag not in ids:
         raise ValueError(f"high_pay refers to unknown flag {pay.flag!r}")
+    ages = AgeRule.from_data(raw["ages"]) if raw.get("ages") else None
+    employer = EmployerRule.from_data(raw["employer"]) if raw.get("employer") else None
+    for section, rule in (("ages", ages), ("employer", employer)):
+        if rule and rule.flag not in ids:
+            raise ValueError(f"{section} refers to unknown flag {rule.flag!r}")
     return FlagBook(
         languages=languages,
         default_language=default,
         flags=tuple(sorted(flags, key=lambda f: (f.order, f.id))),
         rules=rules,
         pay=pay,
+        ages=ages,
+        employer=employer,
     )
 
 

@@ -1,13 +1,13 @@
-"""The verdict's fixed sentences and the ways to verify an employer, loaded from reviewed data.
+"""The check's fixed sentences and the ways to verify an employer, loaded from reviewed data.
 
-data/job_offer/verdict.yml holds the sentences around the verdict and data/job_offer/verify.yml how to
-check a recruiter in each country. Keeping them out of code lets reviewers fix wording and keep the sources
-and verification dates beside each item.
+data/job_offer/verdict.yml holds the sentences of the first reply and of the graded result (and the question
+limit and result levels), data/job_offer/verify.yml how to check a recruiter in each country. Keeping them
+out of code lets reviewers fix wording and keep the sources and verification dates beside each item.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,22 +17,32 @@ from bot.language import supported_codes
 
 VERIFY_FILE = DATA_DIR / "verify.yml"
 VERDICT_FILE = DATA_DIR / "verdict.yml"
+# The answer buttons' labels live with the bot's other responses; the first reply names one of them.
+BUTTONS_FILE = DATA_DIR.parent / "responses" / "job_offer.yml"
 REQUIRED_TEXTS = (
-    "found_one",
-    "found_many",
-    "flag_line",
+    "read_found_one",
+    "read_found_many",
+    "read_sign_line",
+    "read_none",
+    "read_right_intro",
+    "read_right_line",
+    "ask_first",
+    "questions_one",
+    "questions_many",
+    "level_serious",
+    "level_some",
+    "level_none",
+    "found_intro",
+    "found_line",
     "one_is_enough",
-    "before_you_go",
-    "none_found",
     "passed_intro",
     "passed_line",
-    "nothing_answered",
-    "unsure_intro",
-    "unsure_line",
+    "open_intro",
+    "open_line",
     "not_proof",
     "verify_intro",
     "questions_intro",
-    "another",
+    "nothing_to_show",
 )
 
 
@@ -45,6 +55,11 @@ class Guidance:
     no_registry: dict[str, str]
     checks: tuple[dict[str, str], ...]
     questions: tuple[dict[str, str], ...]
+    # At most this many questions before the result, and the summed sign weights of each result level.
+    question_limit: int = 3
+    levels: dict[str, int] = field(default_factory=lambda: {"serious": 3, "some": 1})
+    # The "show me the result now" button's label per language.
+    result_button: dict[str, str] = field(default_factory=dict)
 
     def text(self, key: str, language: str) -> str:
         return self.texts[key][language]
@@ -64,7 +79,9 @@ def _texts(raw: Any, where: str, languages: tuple[str, ...]) -> dict[str, str]:
     return texts
 
 
-def parse_guidance(verdict: dict[str, Any], verify: dict[str, Any], languages: tuple[str, ...]) -> Guidance:
+def parse_guidance(
+    verdict: dict[str, Any], verify: dict[str, Any], languages: tuple[str, ...], buttons: dict[str, Any] | None = None
+) -> Guidance:
     """Build Guidance from parsed YAML, raising ValueError on a missing text or translation."""
     raw_texts = (verdict or {}).get("texts") or {}
     missing = [key for key in REQUIRED_TEXTS if key not in raw_texts]
@@ -84,6 +101,9 @@ def parse_guidance(verdict: dict[str, Any], verify: dict[str, Any], languages: t
         questions=tuple(
             _texts(item.get("text"), "verify question", languages) for item in verify.get("questions") or ()
         ),
+        question_limit=int((verdict or {}).get("question_limit", 3)),
+        levels={str(k): int(v) for k, v in ((verdict or {}).get("levels") or {"serious": 3, "some": 1}).items()},
+        result_button=_texts((buttons or {}).get("show_result") or {c: "…" for c in languages}, "button", languages),
     )
 
 
@@ -95,7 +115,8 @@ def load_guidance(
     """Read the verdict sentences and the verification advice (the repository's files unless given)."""
     verdict = load_yaml(verdict_path or VERDICT_FILE)
     verify = load_yaml(verify_path or VERIFY_FILE)
-    return parse_guidance(verdict, verify, languages or supported_codes())
+    buttons = ((load_yaml(BUTTONS_FILE) or {}).get("labels") or {}).get("answer_buttons") or {}
+    return parse_guidance(verdict, verify, languages or supported_codes(), buttons)
 
 
 @lru_cache(maxsize=1)

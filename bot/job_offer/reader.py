@@ -4,23 +4,42 @@ The form asks only what the text did not settle, so a person who already wrote "
 not asked about the passport again, and one who wrote "I keep my passport" is not asked either. The reader
 therefore returns both: `flags` (present, with the words that show it) and `absent`.
 
+Two halves read the text:
+- the rules (red_flags.yml: phrases, token patterns, near rules, wages, ages, employer names) give words a
+  reviewer can check, and they are the only source of `absent`;
+- the learned half (bot/job_offer/signs.py, one classifier per sign) adds a sign the rules did not see when its
+  probability reaches the sign's threshold, unless the rules found the text rules that sign out ("no fees",
+  "Green Acres LLC"). It never removes what a rule found.
+
 When the text says both, the warning wins: missing a warning costs more than asking one question too many.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from bot.job_offer.ages import AgeFinder
 from bot.job_offer.amounts import WageFinder
+from bot.job_offer.employer import EmployerFinder
 from bot.job_offer.flags import FlagBook, default_flags, load_flags
 from bot.job_offer.language import detect_language
 from bot.job_offer.pipeline import FlagMatcher, Hit, build_pipeline
 from bot.job_offer.text import DEFAULT_MAX_CHARS, clean, fold_same_length, lower_same_length
+
+if TYPE_CHECKING:
+    from bot.job_offer.signs import SignClassifiers
+
+RULES, MODEL = "rules", "model"
+# A wage under this share of the "too good" limit for its period is ordinary pay.
+ORDINARY_SHARE = 0.75
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,6 +51,8 @@ class Evidence:
     start: int
     end: int
     language: str
+    # RULES: words a pattern matched; MODEL: the learned half's probability (no words to quote).
+    by: str = RULES
 
 
 @dataclass
@@ -42,6 +63,10 @@ class OfferReading:
     flags: dict[str, Evidence] = field(default_factory=dict)
     absent: set[str] = field(default_factory=set)
     absent_evidence: dict[str, Evidence] = field(default_factory=dict)
+    # The learned half's probability per sign (empty when it is not loaded), for evaluation and debugging.
+    probabilities: dict[str, float] = field(default_factory=dict)
+    # Signs the rules keep the learned half from adding without ruling them out (an ordinary stated wage).
+    blocked: set[str] = field(default_factory=set)
 
     @property
     def settled(self) -> set[str]:
@@ -57,21 +82,45 @@ class OfferReader:
         book: FlagBook,
         pipelines: Mapping[str, Language] | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
+        signs: SignClassifiers | None = None,
     ) -> None:
         self.book = book
         self.max_chars = max_chars
+        self.signs = signs
         pipelines = dict(pipelines or {})
         self.matchers = {
             code: FlagMatcher(pipelines.get(code) or build_pipeline(code, book.rules.aliases.get(code)), book, code)
             for code in book.languages
         }
         self.wages = WageFinder(book.pay) if book.pay else None
+        self.ages = AgeFinder(book.ages) if book.ages else None
+        self.employer = EmployerFinder(book.employer) if book.employer else None
 
     @classmethod
-    def from_files(cls, red_flags: Path | str | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> OfferReader:
-        """The reader for the repository's data, or for another red-flag file (tests, reviews)."""
+    def from_files(
+        cls,
+        red_flags: Path | str | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        signs: SignClassifiers | None | str = "trained",
+    ) -> OfferReader:
+        """The reader for the repository's data, or for another red-flag file (tests, reviews).
+
+        `signs="trained"` loads the learned half from build/ (training it first if it is missing or stale);
+        `signs=None` gives the rules alone.
+        """
         book = load_flags(red_flags) if red_flags else default_flags()
-        return cls(book, max_chars=max_chars)
+        if signs == "trained":
+            from bot.job_offer.training import load_or_train
+
+            signs = load_or_train()
+        return cls(book, max_chars=max_chars, signs=signs)  # type: ignore[arg-type]
+
+    def with_signs(self, signs: SignClassifiers | None) -> OfferReader:
+        """The same rules with another learned half (or none): training compares them without recompiling."""
+        twin = object.__new__(type(self))
+        twin.__dict__.update(self.__dict__)
+        twin.signs = signs
+        return twin
 
     def read(self, text: str, language: str | None = None) -> OfferReading:
         """Flags present in and ruled out by `text`. Never raises on odd input: it reads as empty."""
@@ -83,6 +132,7 @@ class OfferReader:
         lowered = lower_same_length(cleaned)
         positive: dict[str, list[Evidence]] = {}
         negative: dict[str, list[Evidence]] = {}
+        blocked: set[str] = set()
         # Every language's patterns run: people mix languages in one message.
         for lang, matcher in self.matchers.items():
             doc = matcher.nlp(lowered)
@@ -90,18 +140,76 @@ class OfferReader:
                 words = cleaned[hit.start_char : hit.end_char]
                 evidence = Evidence(hit.flag, words, hit.start_char, hit.end_char, lang)
                 (positive if kind == "pos" else negative).setdefault(hit.flag, []).append(evidence)
+        folded = fold_same_length(lowered)
         if self.wages:
-            for wage in self.wages.too_high(fold_same_length(lowered)):
+            limits = self.wages.rule.limits
+            for wage in self.wages.wages(folded, code):
                 evidence = Evidence(self.wages.rule.flag, cleaned[wage.start : wage.end], wage.start, wage.end, code)
-                positive.setdefault(evidence.flag, []).append(evidence)
-        reading = OfferReading(language=code)
+                if wage.usd >= limits.get(wage.period, float("inf")):
+                    positive.setdefault(evidence.flag, []).append(evidence)
+                elif wage.usd < ORDINARY_SHARE * limits.get(wage.period, 0.0):
+                    # An ordinary stated wage ("$16-18/hr") keeps the classifier from calling the pay too good,
+                    # but is not a check passed: what is ordinary pay depends on the work and the place.
+                    blocked.add(evidence.flag)
+        if self.ages:
+            flag = self.ages.rule.flag
+            for age in self.ages.minors(folded):
+                positive.setdefault(flag, []).append(
+                    Evidence(flag, cleaned[age.start : age.end], age.start, age.end, code)
+                )
+            adult = self.ages.adults_only(folded)
+            if adult:
+                negative.setdefault(flag, []).append(
+                    Evidence(flag, cleaned[adult.start : adult.end], adult.start, adult.end, code)
+                )
+        if self.employer:
+            name = self.employer.find(folded)
+            if name:
+                flag = self.employer.rule.flag
+                negative.setdefault(flag, []).append(
+                    Evidence(flag, cleaned[name.start : name.end], name.start, name.end, code)
+                )
+        reading = OfferReading(language=code, blocked=blocked - set(positive))
         for flag_id in self.book.ids:
             if positive.get(flag_id):
                 reading.flags[flag_id] = positive[flag_id][0]
             elif negative.get(flag_id):
                 reading.absent.add(flag_id)
                 reading.absent_evidence[flag_id] = negative[flag_id][0]
+        if self.signs is not None:
+            self._add_learned(cleaned, reading)
         return reading
+
+    def _add_learned(self, cleaned: str, reading: OfferReading) -> None:
+        """Signs the classifiers read that the rules neither found nor ruled out."""
+        try:
+            reading.probabilities = self.signs.probabilities(cleaned)
+        except Exception:  # a broken model file must not take the check down: the rules still answer
+            logger.exception("job-offer sign classifiers failed; reading with the rules alone")
+            return
+        for sign in self.signs.present(reading.probabilities):
+            if sign in self.book.ids and sign not in set(reading.flags) | reading.absent | reading.blocked:
+                reading.flags[sign] = Evidence(sign, "", 0, 0, reading.language, by=MODEL)
+        if self.employer and self._unnamed_offer(cleaned, reading):
+            sign = self.employer.rule.flag
+            reading.flags[sign] = Evidence(sign, "", 0, 0, reading.language, by=MODEL)
+        # Keep the data's order, so the first reply lists signs the same way every time.
+        reading.flags = {f: reading.flags[f] for f in self.book.ids if f in reading.flags}
+
+    def _unnamed_offer(self, cleaned: str, reading: OfferReading) -> bool:
+        """An offer that names no employer, which the classifier leans towards (red_flags.yml, `employer`)."""
+        from bot.job_offer.routing import OfferDetector, default_rules
+
+        rule = self.employer.rule
+        sign = rule.flag
+        if sign in reading.flags or sign in reading.absent or len(cleaned.split()) < rule.unnamed_min_words:
+            return False
+        if reading.probabilities.get(sign, 0.0) < rule.unnamed_probability:
+            return False
+        routing = default_rules()
+        kinds = OfferDetector(routing).kinds(cleaned)
+        others = [k for k in kinds if k != "job"]
+        return bool({"job", "offer"} & set(kinds)) and len(others) >= routing.min_kinds
 
     def _resolved_hits(self, doc: Doc, lang: str, matcher: FlagMatcher) -> list[tuple[Hit, str]]:
         """Hits after ignores, negation, hedging and overlaps: (hit, "pos" or "neg")."""
