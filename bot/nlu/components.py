@@ -335,13 +335,20 @@ class DangerBackstop(_RuleComponent):
 
         self.detector = DangerDetector.from_file()
 
-    def _is_described_offer(self, text: str, intent: dict[str, Any], signals: tuple[str, ...]) -> bool:
+    def _is_described_offer(
+        self, text: str, intent: dict[str, Any], signals: tuple[str, ...], routing: dict | None = None
+    ) -> bool:
+        """The classifiers take the message for a job offer, the message talks about one (the offer router,
+        bot/nlu/offer.py, read it as an offer, or it names one), and the rules found nothing but its terms."""
         folded = fold(text)
+        talks_about_an_offer = bool((routing or {}).get("offer")) or any(
+            fold(cue) in folded for cue in self.config["offer_cues"]
+        )
         return (
             intent.get(INTENT_NAME_KEY) == self.config["offer_intent"]
             and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= self.config["offer_confidence"]
             and set(signals) <= set(self.config["offer_signals"])
-            and any(fold(cue) in folded for cue in self.config["offer_cues"])
+            and talks_about_an_offer
         )
 
     def process_one(self, message: Message) -> None:
@@ -357,12 +364,12 @@ class DangerBackstop(_RuleComponent):
         thresholds = Thresholds(float(self.config["agreement"]), float(self.config["alone"]))
         tier = decide(reading, said_danger, probability, thresholds, words=len(text.split()))
         if tier.by == "rules" and reading.match is not None and not said_danger:
-            if self._is_described_offer(text, intent, reading.match.signals):
+            if self._is_described_offer(text, intent, reading.match.signals, message.get("offer_routing")):
                 tier = Tier(NONE, None, tier.frames)  # an offer's terms, for the job-offer check to explain
         if tier.name == CHECK_IN and tier.by == "danger classifier" and reading.match is None and not said_danger:
             # The danger classifier alone on what the classifiers took for a job offer: the offer's terms
             # ("they keep the passports") are for the job-offer check to explain, not a reason to ask.
-            if self._is_described_offer(text, intent, ()):
+            if self._is_described_offer(text, intent, (), message.get("offer_routing")):
                 tier = Tier(NONE, None, tier.frames)
         if tier.name == NONE and intent.get(INTENT_NAME_KEY) == SURVIVOR_INTENT and (probability or 0.0) >= float(
             self.config["agreement"]
