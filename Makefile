@@ -1,4 +1,5 @@
-# Two commands matter: `make run` and `make test`. Everything else is a step they call.
+# Commands that matter: `make run`, `make check` (after every edit, no training, about two minutes) and `make test`
+# (everything, training included). Everything else is a step they call. Maintainers: MAINTAINING.md.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -14,6 +15,10 @@ TRAIN_DATA := data/nlu data/stories data/rules
 LOCK    := requirements.lock
 # Rasa reports usage to rasa.com unless told not to, when training and testing too.
 export RASA_TELEMETRY_ENABLED := false
+# spaCy's import wakes TensorFlow, which prints lines about GPUs that do not concern anyone here.
+export TF_CPP_MIN_LOG_LEVEL := 2
+# The tests that need neither a trained model nor a browser: `make check` runs them, `make test` the others.
+FAST_TESTS := not rasa_server and not browser
 
 # A Python 3.10 that really runs (a pyenv shim for python3.10 exists even when it cannot run).
 PY310 ?= $(shell for c in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python 2>/dev/null | sort -V | tail -n 1) /usr/bin/python3.10 /usr/local/bin/python3.10; do \
@@ -22,11 +27,12 @@ PY310 ?= $(shell for c in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/version
 CONTENT_FILES := $(shell find data -type f -name '*.yml' -not -path 'data/nlu/*' -not -path 'data/stories/*' -not -path 'data/rules/*' 2>/dev/null)
 TRAIN_FILES   := $(shell find $(TRAIN_DATA) $(DOMAIN) -type f -name '*.yml' -not -path '$(GEN)/*' 2>/dev/null) config.yml
 
-.PHONY: help setup generate train run widget test test-py test-conversations browser-deps validate eval lint bench clean postgres-test lock
+.PHONY: help setup generate train run widget check check-data test test-py test-conversations browser-deps validate eval lint bench clean postgres-test lock
 
 help:
 	@echo "make run    set everything up, train if needed, start the assistant"
-	@echo "make test   set everything up, validate, train if needed, run all tests"
+	@echo "make check  everything that needs no training: data files, rasa data validate, lint, fast tests"
+	@echo "make test   make check, then train if needed and run the conversation, server and browser tests"
 	@echo "make eval   intent accuracy per language, danger recall, job-offer flag precision/recall"
 
 setup: $(STAMP)
@@ -66,7 +72,15 @@ $(MODEL): $(GEN)/.stamp $(TRAIN_FILES) $(shell find bot/nlu -name '*.py' 2>/dev/
 
 train: $(MODEL)
 
+# The data files' shapes, in words a maintainer understands (file, line, what is wrong, how to fix it).
+check-data: $(STAMP)
+	@echo "== data files"
+	@$(PY) -m bot check-data
+
+# Rasa's own check needs the generated responses, so this generates them first (plain `rasa data validate` in a
+# fresh clone would not find them).
 validate: $(GEN)/.stamp
+	@echo "== rasa data validate"
 	$(RASA) data validate --fail-on-warnings --domain $(DOMAIN) --data $(TRAIN_DATA) --config config.yml
 
 run: $(MODEL) widget
@@ -82,15 +96,23 @@ test-conversations: $(MODEL)
 browser-deps: $(STAMP)
 	@bash scripts/ensure-chromium.sh
 
-test-py: $(MODEL) widget browser-deps
-	$(PY) -m pytest -q
+# Everything that needs no trained model, in about two minutes: run it after every edit.
+check: check-data validate lint widget
+	@echo "== fast tests"
+	@$(PY) -m pytest -q -m "$(FAST_TESTS)"
 
-test: validate $(MODEL) test-conversations test-py
+# The tests `make check` does not run (a trained model, a running server, a browser).
+test-py: $(MODEL) widget browser-deps
+	$(PY) -m pytest -q -m "not ($(FAST_TESTS))"
+
+# CHECKED=1 skips `make check` when it has just passed (.ci/run runs it first); every test runs either way.
+test: $(if $(CHECKED),,check) $(MODEL) test-conversations test-py
 
 eval: $(MODEL)
 	$(PY) -m bot.eval all --model $(MODEL)
 
 lint: $(STAMP)
+	@echo "== ruff"
 	$(VENV)/bin/ruff check bot actions tests bench
 
 bench: $(MODEL)

@@ -17,7 +17,7 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [domain_builder
 def _optional_registrars() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Feature CLIs; imported lazily so `build-domain` works even while one of them is broken."""
     found = []
-    for module in ("bot.referrals.cli", "bot.privacy.cli", "bot.maintainer"):
+    for module in ("bot.datacheck", "bot.referrals.cli", "bot.privacy.cli", "bot.maintainer", "bot.languages_cli"):
         try:
             found.append(__import__(module, fromlist=["register"]).register)
         except ModuleNotFoundError:
