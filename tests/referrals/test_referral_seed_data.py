@@ -31,7 +31,9 @@ def test_every_seed_file_validates_today() -> None:
 
 
 def test_every_country_of_the_issue_has_a_file(seeds) -> None:
-    assert set(seeds) == COUNTRIES_IN_ISSUE | EMERGENCY_ONLY
+    # `<=`, not `==`: a maintainer adding a country adds its file, not a line here (MAINTAINING.md).
+    missing = (COUNTRIES_IN_ISSUE | EMERGENCY_ONLY) - set(seeds)
+    assert not missing, f"no seed file for {sorted(missing)}"
 
 
 def test_every_country_starts_with_a_callable_emergency_number(engine: Engine) -> None:
