@@ -57,10 +57,11 @@ lock:
 	build/lockvenv/bin/pip-compile --generate-hashes --extra dev --strip-extras --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links -o $(LOCK) pyproject.toml
 
-# Responses are generated from the vetted cards and the referral directory, never copied by hand.
+# Responses are generated from the vetted cards and the referral directory, never copied by hand. The stamp is
+# touched only when a generated file really changed, so editing code that does not change them retrains nothing
+# (the generation itself takes a few seconds and runs again).
 $(GEN)/.stamp: $(STAMP) $(CONTENT_FILES) $(shell find bot -name '*.py' 2>/dev/null)
-	@$(PY) -m bot build-domain --out $(GEN)
-	@touch $@
+	@$(PY) -m bot build-domain --out $(GEN) --stamp $@
 
 generate: $(GEN)/.stamp
 

@@ -189,25 +189,34 @@ def responses(data_dir: Path | None = None) -> dict[str, list[dict]]:
 
 
 def build(out_dir: Path | None = None, data_dir: Path | None = None) -> list[Path]:
+    """Write the generated domain files; a file whose content is unchanged is left alone (its date too), so
+    `make` does not retrain a model because code that did not change the responses was edited."""
     out_dir = out_dir or DEFAULT_OUT
     files = generate(data_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, payload in files.items():
         path = out_dir / name
-        text = yaml.dump(payload, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=120)
-        path.write_text(HEADER + text, "utf-8")
-        written.append(path)
+        text = HEADER + yaml.dump(payload, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=120)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, "utf-8")
+            written.append(path)
     return written
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("build-domain", help="generate domain/generated/*.yml from data/")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--stamp", type=Path, help="touch this file only when a generated file changed (make)")
     parser.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    for path in build(args.out):
+    written = build(args.out)
+    for path in written:
         print(f"wrote {path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path}")
+    if not written:
+        print(f"{args.out}: responses unchanged")
+    if args.stamp and (written or not args.stamp.exists()):
+        args.stamp.touch()
     return 0

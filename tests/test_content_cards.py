@@ -16,7 +16,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-import yaml
+
+from bot import datafile
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT_DIR = REPO / "data" / "content"
@@ -80,21 +81,21 @@ def normalise(text: str) -> str:
 def load_cards() -> list[dict]:
     cards = []
     for path in sorted(CONTENT_DIR.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = datafile.read(path) or {}
         for card in data.get("cards") or []:
             cards.append({**card, "_file": path.name})
     return cards
 
 
 def load_sources() -> list[dict]:
-    return yaml.safe_load(SOURCES_FILE.read_text(encoding="utf-8"))["sources"]
+    return datafile.read(SOURCES_FILE)["sources"]
 
 
 def load_examples(paths: list[Path]) -> dict[str, list[str]]:
     """Read Rasa NLU YAML files into {intent: [example, ...]}."""
     examples: dict[str, list[str]] = defaultdict(list)
     for path in paths:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = datafile.read(path) or {}
         for block in data.get("nlu") or []:
             if "intent" not in block:
                 continue
@@ -219,7 +220,7 @@ def test_every_faq_intent_has_a_card():
 
 def test_faq_files_only_hold_faq_intents():
     for path in FAQ_FILES:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = datafile.read(path)
         assert str(data.get("version")) == "3.1", f"{path.name}: version must be \"3.1\""
         for block in data["nlu"]:
             assert str(block.get("intent", "")).startswith("faq/"), f"{path.name}: {block}"
@@ -369,7 +370,7 @@ def test_sources_cite_pages_never_file_paths():
     for source in load_sources():
         url = source.get("url")
         assert url is None or url.startswith(("https://", "http://")), source["title"]
-    verify = yaml.safe_load((REPO / "data" / "job_offer" / "verify.yml").read_text(encoding="utf-8"))
+    verify = datafile.read(REPO / "data" / "job_offer" / "verify.yml")
     items = [*verify["countries"].values(), verify["no_registry"], *verify["checks"], *verify["questions"]]
     for item in items:
         assert not re.search(r"reference/|seeds/|/work/|\.txt|\.md\b", item["source"]), item["source"]
