@@ -27,13 +27,14 @@ PY310 ?= $(shell for c in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/version
 CONTENT_FILES := $(shell find data -type f -name '*.yml' -not -path 'data/nlu/*' -not -path 'data/stories/*' -not -path 'data/rules/*' 2>/dev/null)
 TRAIN_FILES   := $(shell find $(TRAIN_DATA) $(DOMAIN) -type f -name '*.yml' -not -path '$(GEN)/*' 2>/dev/null) config.yml
 
-.PHONY: help setup generate train run widget check check-data test test-py test-conversations browser-deps validate eval lint bench clean postgres-test lock
+.PHONY: help setup generate train publish rollback run widget check check-data test test-py test-conversations browser-deps validate eval lint bench clean postgres-test lock
 
 help:
 	@echo "make run    set everything up, train if needed, start the assistant"
 	@echo "make check  everything that needs no training: data files, rasa data validate, lint, fast tests"
 	@echo "make test   make check, then train if needed and run the conversation, server and browser tests"
 	@echo "make eval   intent accuracy per language, danger recall, job-offer flag precision/recall"
+	@echo "make publish / make rollback   put a new model live after the tests and gates / put the previous back"
 
 setup: $(STAMP)
 
@@ -69,9 +70,20 @@ generate: $(GEN)/.stamp
 $(MODEL): $(GEN)/.stamp $(TRAIN_FILES) $(shell find bot/nlu -name '*.py' 2>/dev/null) bot/safety/classifier.py bot/safety/normalise.py
 	@echo "== training (data or config changed)"
 	@$(RASA) train --domain $(DOMAIN) --data $(TRAIN_DATA) --config config.yml --out models --fixed-model-name assistant --quiet
+	@$(PY) -m bot record-training >/dev/null  # what it was trained on: `make publish` may then fine-tune it
 	@touch $@
 
 train: $(MODEL)
+
+# Put a new model live: make check, train (fine-tuning the live model when only examples changed), conversation
+# tests, quality gates (held-out accuracy per language, danger on the labelled set), and only then load it into the
+# running assistant without a restart (RASA_ADMIN_TOKEN, as `make run` got it); the last five are in models/archive/.
+publish: check
+	@$(PY) -m bot publish
+
+# The previous published model back, in seconds.
+rollback: $(STAMP)
+	@$(PY) -m bot rollback
 
 # The data files' shapes, in words a maintainer understands (file, line, what is wrong, how to fix it).
 check-data: $(STAMP)

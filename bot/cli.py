@@ -17,7 +17,9 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [domain_builder
 def _optional_registrars() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Feature CLIs; imported lazily so `build-domain` works even while one of them is broken."""
     found = []
-    for module in ("bot.datacheck", "bot.referrals.cli", "bot.privacy.cli", "bot.maintainer", "bot.languages_cli"):
+    modules = ("bot.datacheck", "bot.referrals.cli", "bot.privacy.cli", "bot.maintainer", "bot.languages_cli",
+               "bot.publish")  # fmt: skip
+    for module in modules:
         try:
             found.append(__import__(module, fromlist=["register"]).register)
         except ModuleNotFoundError:

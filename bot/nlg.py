@@ -74,6 +74,9 @@ class LiveResponses(TemplatedNaturalLanguageGenerator):
         self.reload()  # at start, in the foreground: the first answer already uses the data
         if self.check_every > 0:
             _watch(self)
+        from bot.rasa_hooks import install_background_model_loading
+
+        install_background_model_loading()  # `make publish` switches models while conversations go on
 
     def reload(self) -> bool:
         """Regenerate from the data files; on failure keep the last good responses. True if it loaded."""
