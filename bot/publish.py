@@ -99,6 +99,12 @@ def can_finetune(live: dict[str, Any] | None, candidate: dict[str, Any]) -> bool
 # --- the steps (each replaceable, so the decisions can be tested without training) ------------------------
 
 
+def _env() -> dict[str, str]:
+    """Rasa's own processes load this checkout's components (bot/), whichever checkout the virtualenv came from."""
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": f"{REPO_ROOT}{os.pathsep + path if path else ''}"}
+
+
 def train(out: Path, finetune_from: Path | None = None) -> Path:
     """`rasa train` into `out`; returns the model file."""
     out.mkdir(parents=True, exist_ok=True)
@@ -108,8 +114,8 @@ def train(out: Path, finetune_from: Path | None = None) -> Path:
                "--fixed-model-name", name, "--quiet"]  # fmt: skip
     if finetune_from is not None:
         command += ["--finetune", str(finetune_from), "--epoch-fraction", "0.5"]
-    subprocess.run([sys.executable, "-m", "bot", "build-domain"], cwd=REPO_ROOT, check=True)
-    result = subprocess.run(command, cwd=REPO_ROOT)
+    subprocess.run([sys.executable, "-m", "bot", "build-domain"], cwd=REPO_ROOT, check=True, env=_env())
+    result = subprocess.run(command, cwd=REPO_ROOT, env=_env())
     model = out / f"{name}.tar.gz"
     if result.returncode != 0 or not model.exists():
         raise PublishError(f"training failed (exit {result.returncode}); see the messages above")
@@ -119,7 +125,7 @@ def train(out: Path, finetune_from: Path | None = None) -> Path:
 def conversation_tests(model: Path) -> None:
     command = [str(Path(sys.executable).parent / "rasa"), "test", "core", "--model", str(model), "--stories",
                "tests/conversations", "--fail-on-prediction-errors", "--out", str(model.parent / "results")]
-    if subprocess.run(command, cwd=REPO_ROOT).returncode != 0:  # fmt: skip
+    if subprocess.run(command, cwd=REPO_ROOT, env=_env()).returncode != 0:
         raise PublishError(f"conversation tests failed (tests/conversations); see {model.parent / 'results'}")
 
 
