@@ -18,7 +18,7 @@ def _optional_registrars() -> list[Callable[[argparse._SubParsersAction], None]]
     """Feature CLIs; imported lazily so `build-domain` works even while one of them is broken."""
     found = []
     modules = ("bot.datacheck", "bot.referrals.cli", "bot.privacy.cli", "bot.maintainer", "bot.languages_cli",
-               "bot.publish")  # fmt: skip
+               "bot.publish", "bot.conversations")  # fmt: skip
     for module in modules:
         try:
             found.append(__import__(module, fromlist=["register"]).register)
