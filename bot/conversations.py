@@ -266,7 +266,23 @@ def figures(found: list[Conversation]) -> list[dict[str, Any]]:
             for k, n in sorted(counts.items())]  # fmt: skip
 
 
-def write_figures(rows: list[dict[str, Any]], out: Path) -> tuple[Path, Path]:
+def names(language: str = "en", data_dir: Path = DATA_DIR) -> dict[str, dict[str, str]]:
+    """Readable names for the report, from the data files: card titles, country names, red-flag labels."""
+    from bot.content import load_cards
+
+    out: dict[str, dict[str, str]] = {"topic": {}, "country": {}, "job-offer sign found": {}}
+    try:
+        out["topic"] = {card.id: card.title.get(language, card.id) for card in load_cards(data_dir / "content")}
+        for item in datafile.read_mapping(data_dir / "countries.yml").get("countries") or []:
+            out["country"][str(item["code"])] = (item.get("name") or {}).get(language) or str(item["code"])
+        for flag in datafile.read_mapping(data_dir / "job_offer" / "red_flags.yml").get("flags") or []:
+            out["job-offer sign found"][str(flag["id"])] = (flag.get("label") or {}).get(language) or flag["id"]
+    except Exception:  # noqa: BLE001 - a report with ids is still a report
+        pass
+    return out
+
+
+def write_figures(rows: list[dict[str, Any]], out: Path, language: str = "en") -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     table = out / "figures.csv"
     with table.open("w", encoding="utf-8", newline="") as handle:
@@ -274,15 +290,17 @@ def write_figures(rows: list[dict[str, Any]], out: Path) -> tuple[Path, Path]:
         writer.writeheader()
         writer.writerows(rows)
     page = out / "figures.html"
-    page.write_text(_html(rows), encoding="utf-8")
+    page.write_text(_html(rows, names(language)), encoding="utf-8")
     return table, page
 
 
-def _totals(rows: list[dict[str, Any]], measure: str, by: str) -> list[tuple[str, int]]:
+def _totals(rows: list[dict[str, Any]], measure: str, by: str, shown: dict[str, str] | None = None
+            ) -> list[tuple[str, int]]:
     total: Counter[str] = Counter()
     for row in rows:
         if row["measure"] == measure:
-            total[row[by] or "(none)"] += row["count"]
+            key = row[by] or "(none)"
+            total[(shown or {}).get(key, key.replace("_", " "))] += row["count"]
     return sorted(total.items(), key=lambda item: (-item[1], item[0]) if by == "value" else (item[0], 0))
 
 
@@ -301,7 +319,8 @@ def _bars(title: str, items: list[tuple[str, int]]) -> str:
             f'aria-label="{html.escape(title)}">{bars}</svg></section>')  # fmt: skip
 
 
-def _html(rows: list[dict[str, Any]]) -> str:
+def _html(rows: list[dict[str, Any]], shown: dict[str, dict[str, str]] | None = None) -> str:
+    shown = shown or {}
     weeks = sorted({row["week"] for row in rows})
     period = f"{weeks[0]} to {weeks[-1]}" if weeks else "no conversations yet"
     sections = [
@@ -311,10 +330,11 @@ def _html(rows: list[dict[str, Any]]) -> str:
         _bars("Danger alerts per week", _totals(rows, "danger alerts", "week")),
         _bars("Check-ins (\u201care you safe?\u201d) per week", _totals(rows, "check-ins", "week")),
         _bars("Not understood per week", _totals(rows, "fallbacks", "week")),
-        _bars("Topics asked (answer cards)", _totals(rows, "topic", "value")[:15]),
-        _bars("Countries", _totals(rows, "country", "value")[:15]),
+        _bars("Topics asked (answer cards)", _totals(rows, "topic", "value", shown.get("topic"))[:15]),
+        _bars("Countries", _totals(rows, "country", "value", shown.get("country"))[:15]),
         _bars("Kinds of help asked for", _totals(rows, "need", "value")),
-        _bars("Job-offer warning signs found", _totals(rows, "job-offer sign found", "value")),
+        _bars("Job-offer warning signs found",
+              _totals(rows, "job-offer sign found", "value", shown.get("job-offer sign found"))),
     ]
     style = ("body{font:14px sans-serif;max-width:1240px;margin:24px auto;color:#222}"
              "main{display:grid;grid-template-columns:1fr 1fr;gap:8px 32px}h2{font-size:15px;margin:12px 0 4px}"
@@ -355,6 +375,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importing.add_argument("file", type=Path)
     report = subparsers.add_parser("figures", help="weekly figures (CSV and an HTML page), no text, no ids")
     report.add_argument("--out", type=Path, default=Path("build/figures"))
+    report.add_argument("--language", default="en", help="language of the report's names (default en)")
     for parser in (export, report):
         source = parser.add_mutually_exclusive_group()
         source.add_argument("--endpoints", default="endpoints.yml", help="Rasa endpoints file (tracker_store)")
@@ -390,6 +411,6 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    table, page = write_figures(figures(conversations(read_events(_db_url(args)))), args.out)
+    table, page = write_figures(figures(conversations(read_events(_db_url(args)))), args.out, args.language)
     print(f"wrote {table} and {page}")
     return 0

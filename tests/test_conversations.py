@@ -121,6 +121,7 @@ def test_the_figures_count_without_text_or_ids(found, tmp_path: Path) -> None:
                     assert event.text not in content
     shown = page.read_text(encoding="utf-8")
     assert "<svg" in shown and "Conversations per week" in shown
+    assert "Keeping your passport and ID" in shown and "Honduras" in shown  # names from the data, not ids
 
 
 def test_labelled_lines_go_to_the_right_block_with_duplicates_and_conflicts_reported(tmp_path: Path) -> None:
