@@ -232,7 +232,6 @@ class NluFile(Strict):
 
 # --- turning pydantic's words into a maintainer's ----------------------------------------------------------
 
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese"}
 
 
 def _plain_message(error: dict[str, Any], value: Any) -> tuple[str, str]:
@@ -308,6 +307,7 @@ class Checker:
         self.data_dir = data_dir
         self.problems: list[Problem] = []
         self.docs: dict[Path, datafile.LocatedDocument] = {}
+        self.language_names: dict[str, str] = {}  # "es" -> "Spanish", from the detector's name in languages.yml
 
     # helpers
     def add(self, path: Path | str, line: int, what: str, fix: str = "", warning: bool = False) -> None:
@@ -343,6 +343,7 @@ class Checker:
         if document is None:
             return ["en", "es"], []
         data = document.data
+        self.language_names = {item["code"]: str(item["lingua"]).title() for item in data["languages"]}
         codes = [item["code"] for item in data["languages"] if not item.get("staged")]
         staged = [item["code"] for item in data["languages"] if item.get("staged")]
         if data["default"] not in codes:
@@ -364,7 +365,7 @@ class Checker:
             return
         for code in [*codes, *staged]:
             if not str(value.get(code) or "").strip():
-                name = LANGUAGE_NAMES.get(code, code)
+                name = self.language_names.get(code, code)
                 self.add(path, document.line(loc), f"{what}: the {name} ({code}) text is missing.",
                          f"add an `{code}:` line under `{loc[-1]}:` with the {name} version.",
                          warning=code in staged)  # fmt: skip
