@@ -72,7 +72,6 @@ class Loose(BaseModel):
         smart_union = True
 
 
-Text = str
 PerLanguage = dict[str, str]
 
 
