@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +61,8 @@ def _walk(node: Any, path: tuple, trained: set[str]) -> Iterator[tuple[tuple, st
         for key, value in node.items():
             yield from _walk(value, (*path, key), trained)
     elif isinstance(node, list):
-        if node and all(isinstance(v, str) for v in node) and trained <= set(node):
+        # A list of language codes ([en, es]), not a word list that happens to hold "en" and "es" (Spanish markers).
+        if node and all(isinstance(v, str) and re.fullmatch(r"[a-z]{2}", v) for v in node) and trained <= set(node):
             yield path, "list"
             return
         for index, value in enumerate(node):

@@ -161,6 +161,7 @@ def test_a_staged_language_is_not_offered_but_its_gaps_are_listed(data: Path) ->
     places = {(gap.file.split("data/")[-1], gap.where) for gap in before["texts"]}
     assert ("content/rights.yml", "cards > rights_documents > text") in places
     assert ("responses/conversation.yml", "responses > utter_goodbye") in places
+    assert not any(file == "languages.yml" for file, _ in places)  # the Spanish markers "en", "es" are words
     # Translating one card removes it from the list, and only it.
     edit(data / "content" / "rights.yml", "      es: |\n        Procura tener",
          "      fr: Gardez votre passeport.\n      es: |\n        Procura tener")  # fmt: skip
