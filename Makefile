@@ -1,4 +1,5 @@
-# Two commands matter: `make run` and `make test`. Everything else is a step they call.
+# Commands that matter: `make run`, `make check` (after every edit, no training, about two minutes) and `make test`
+# (everything, training included). Everything else is a step they call. Maintainers: MAINTAINING.md.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -14,6 +15,10 @@ TRAIN_DATA := data/nlu data/stories data/rules
 LOCK    := requirements.lock
 # Rasa reports usage to rasa.com unless told not to, when training and testing too.
 export RASA_TELEMETRY_ENABLED := false
+# spaCy's import wakes TensorFlow, which prints lines about GPUs that do not concern anyone here.
+export TF_CPP_MIN_LOG_LEVEL := 2
+# The tests that need neither a trained model nor a browser: `make check` runs them, `make test` the others.
+FAST_TESTS := not rasa_server and not browser
 
 # A Python 3.10 that really runs (a pyenv shim for python3.10 exists even when it cannot run).
 PY310 ?= $(shell for c in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python 2>/dev/null | sort -V | tail -n 1) /usr/bin/python3.10 /usr/local/bin/python3.10; do \
@@ -22,12 +27,14 @@ PY310 ?= $(shell for c in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/version
 CONTENT_FILES := $(shell find data -type f -name '*.yml' -not -path 'data/nlu/*' -not -path 'data/stories/*' -not -path 'data/rules/*' 2>/dev/null)
 TRAIN_FILES   := $(shell find $(TRAIN_DATA) $(DOMAIN) -type f -name '*.yml' -not -path '$(GEN)/*' 2>/dev/null) config.yml
 
-.PHONY: help setup generate train signs run widget test test-py test-conversations browser-deps validate eval lint bench clean postgres-test lock cluster-test cluster-start cluster-stop
+.PHONY: help setup generate train signs publish rollback run widget check check-data test test-py test-conversations browser-deps validate eval lint bench clean postgres-test lock cluster-test cluster-start cluster-stop
 
 help:
 	@echo "make run    set everything up, train if needed, start the assistant"
-	@echo "make test   set everything up, validate, train if needed, run all tests"
-	@echo "make eval   intent accuracy per language, danger recall, job-offer signs and conversations"
+	@echo "make check  everything that needs no training: data files, rasa data validate, lint, fast tests"
+	@echo "make test   make check, then train if needed and run the conversation, server and browser tests"
+	@echo "make eval   intent accuracy per language, danger tiers, job-offer signs and conversations"
+	@echo "make publish / make rollback   put a new model live after the tests and gates / put the previous back"
 
 setup: $(STAMP)
 
@@ -51,10 +58,11 @@ lock:
 	build/lockvenv/bin/pip-compile --generate-hashes --extra dev --strip-extras --allow-unsafe \
 	  --no-emit-index-url --no-emit-find-links -o $(LOCK) pyproject.toml
 
-# Responses are generated from the vetted cards and the referral directory, never copied by hand.
+# Responses are generated from the vetted cards and the referral directory, never copied by hand. The stamp is
+# touched only when a generated file really changed, so editing code that does not change them retrains nothing
+# (the generation itself takes a few seconds and runs again).
 $(GEN)/.stamp: $(STAMP) $(CONTENT_FILES) $(shell find bot -name '*.py' 2>/dev/null)
-	@$(PY) -m bot build-domain --out $(GEN)
-	@touch $@
+	@$(PY) -m bot build-domain --out $(GEN) --stamp $@
 
 generate: $(GEN)/.stamp
 
@@ -64,6 +72,7 @@ ROUTER_FILES := data/job_offer/routing.yml data/job_offer/labelled_offers.yml $(
 $(MODEL): $(GEN)/.stamp $(TRAIN_FILES) $(shell find bot/nlu -name '*.py' 2>/dev/null) bot/safety/classifier.py bot/safety/normalise.py $(ROUTER_FILES)
 	@echo "== training (data or config changed)"
 	@$(RASA) train --domain $(DOMAIN) --data $(TRAIN_DATA) --config config.yml --out models --fixed-model-name assistant --quiet
+	@$(PY) -m bot record-training >/dev/null  # what it was trained on: `make publish` may then fine-tune it
 	@touch $@
 
 train: $(MODEL)
@@ -76,7 +85,25 @@ $(SIGNS): $(STAMP) data/job_offer/labelled_offers.yml data/job_offer/red_flags.y
 
 signs: $(SIGNS)
 
+# Put a new model live: make check, train (fine-tuning the live model when only examples changed), conversation
+# tests, quality gates (held-out accuracy per language, danger on the labelled set), and only then load it into the
+# running assistant without a restart (RASA_ADMIN_TOKEN, as `make run` got it); the last five are in models/archive/.
+publish: check
+	@$(PY) -m bot publish
+
+# The previous published model back, in seconds.
+rollback: $(STAMP)
+	@$(PY) -m bot rollback
+
+# The data files' shapes, in words a maintainer understands (file, line, what is wrong, how to fix it).
+check-data: $(STAMP)
+	@echo "== data files"
+	@$(PY) -m bot check-data
+
+# Rasa's own check needs the generated responses, so this generates them first (plain `rasa data validate` in a
+# fresh clone would not find them).
 validate: $(GEN)/.stamp
+	@echo "== rasa data validate"
 	$(RASA) data validate --fail-on-warnings --domain $(DOMAIN) --data $(TRAIN_DATA) --config config.yml
 
 run: $(MODEL) $(SIGNS) widget
@@ -92,15 +119,30 @@ test-conversations: $(MODEL) $(SIGNS)
 browser-deps: $(STAMP)
 	@bash scripts/ensure-chromium.sh
 
-test-py: $(MODEL) $(SIGNS) widget browser-deps
-	$(PY) -m pytest -q
+# Everything that needs no trained model, in about two minutes: run it after every edit. The fast tests run in two
+# halves side by side (two cores; the Telegram tests mostly wait); together they are every test `make test` skips.
+FAST_HALF := tests/telegram tests/referrals tests/security tests/widget tests/test_datacheck.py \
+	tests/test_conversations.py tests/test_publish.py tests/test_live_responses.py
+check: check-data validate lint widget
+	@echo "== fast tests (two halves side by side; the second half's report follows the first)"
+	@mkdir -p build; \
+	$(PY) -m pytest -q -p no:cacheprovider -m "$(FAST_TESTS)" $(FAST_HALF) > build/fast-tests-half.log 2>&1 & half=$$!; \
+	$(PY) -m pytest -q -m "$(FAST_TESTS)" $(addprefix --ignore=,$(FAST_HALF)); first=$$?; \
+	wait $$half; second=$$?; cat build/fast-tests-half.log; \
+	[ $$first -eq 0 ] && [ $$second -eq 0 ]
 
-test: validate $(MODEL) test-conversations test-py
+# The tests `make check` does not run (a trained model, a running server, a browser).
+test-py: $(MODEL) $(SIGNS) widget browser-deps
+	$(PY) -m pytest -q -m "not ($(FAST_TESTS))"
+
+# CHECKED=1 skips `make check` when it has just passed (.ci/run runs it first); every test runs either way.
+test: $(if $(CHECKED),,check) $(MODEL) test-conversations test-py
 
 eval: $(MODEL) $(SIGNS)
 	$(PY) -m bot.eval all --model $(MODEL)
 
 lint: $(STAMP)
+	@echo "== ruff"
 	$(VENV)/bin/ruff check bot actions tests bench
 
 bench: $(MODEL)

@@ -17,7 +17,9 @@ REGISTRARS: list[Callable[[argparse._SubParsersAction], None]] = [domain_builder
 def _optional_registrars() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Feature CLIs; imported lazily so `build-domain` works even while one of them is broken."""
     found = []
-    for module in ("bot.referrals.cli", "bot.privacy.cli", "bot.job_offer.cli", "bot.maintainer"):
+    modules = ("bot.datacheck", "bot.referrals.cli", "bot.privacy.cli", "bot.job_offer.cli", "bot.maintainer",
+               "bot.languages_cli", "bot.publish", "bot.conversations")  # fmt: skip
+    for module in modules:
         try:
             found.append(__import__(module, fromlist=["register"]).register)
         except ModuleNotFoundError:

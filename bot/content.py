@@ -11,8 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from bot import datafile
 from bot.paths import DATA_DIR
 
 CONTENT_DIR = DATA_DIR / "content"
@@ -63,7 +62,7 @@ def load_cards(directory: Path | None = None, languages: list[str] | None = None
     cards: list[Card] = []
     seen: dict[str, Path] = {}
     for path in sorted(directory.glob("*.yml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = datafile.read(path) or {}
         if "cards" not in raw:
             continue  # e.g. sources.yml
         for index, item in enumerate(raw["cards"] or []):
@@ -102,7 +101,7 @@ def _publishers(path: Path) -> dict[str, dict[str, str]]:
     """Source title -> publisher per language, from sources.yml (IOM when a source names none)."""
     if not path.exists():
         return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = datafile.read(path) or {}
     out = {}
     for source in raw.get("sources") or []:
         publisher = source.get("publisher")

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from bot import datafile
 from bot.content import RETRIEVAL_INTENT, Card, load_cards
 from bot.language import LanguageConfig
 from bot.paths import DATA_DIR, REPO_ROOT
@@ -80,7 +81,7 @@ def load_response_texts(directory: Path | None = None) -> tuple[dict[str, dict],
     responses: dict[str, dict] = {}
     labels: dict[str, dict] = {}
     for path in sorted((directory or RESPONSES_DIR).glob("*.yml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = datafile.read(path) or {}
         for name, per_language in (raw.get("responses") or {}).items():
             if name in responses:
                 raise ResponseDataError(f"{path.name}: response {name!r} is defined twice")
@@ -130,18 +131,8 @@ def language_question(labels: dict[str, dict], config: LanguageConfig) -> list[d
     return [{**question, "condition": _language_condition(code)} for code in config.codes] + [question]
 
 
-def emergency_responses(labels: dict[str, dict], config: LanguageConfig) -> dict[str, list[dict]]:
-    """Country-specific emergency replies from the referral directory's seed files (no database, no actions)."""
-    from bot.emergency import emergency_variations
-
-    return emergency_variations(labels, config)
-
-
-def _fill_numbers(responses: dict[str, list[dict]], labels: dict[str, dict], config: LanguageConfig) -> None:
+def _fill_numbers(responses: dict[str, list[dict]], labels: dict[str, dict], config: LanguageConfig, book) -> None:
     """Writes the directory's numbers into every [[placeholder]] (bot/emergency.py): no number is typed twice."""
-    from bot.emergency import Directory
-
-    book = Directory.load(labels)
     for variations in responses.values():
         for variation in variations:
             languages = [c["value"] for c in variation.get("condition", []) if c.get("name") == "language"]
@@ -149,23 +140,30 @@ def _fill_numbers(responses: dict[str, list[dict]], labels: dict[str, dict], con
                 variation["text"] = book.fill(variation["text"], languages[0] if languages else config.default)
 
 
-def build(out_dir: Path | None = None) -> list[Path]:
-    config = LanguageConfig.load()
-    out_dir = out_dir or DEFAULT_OUT
-    out_dir.mkdir(parents=True, exist_ok=True)
-    texts, labels = load_response_texts()
-    cards = load_cards(languages=config.codes)
-    from bot.emergency import country_buttons
+def generate(data_dir: Path | None = None) -> dict[str, dict]:
+    """Every generated domain file's content (name -> payload), from the data files in `data_dir`.
 
-    buttons = {code: country_buttons(labels, code) for code in config.codes}  # seed files read once per language
+    `data_dir` defaults to data/; the live responses (bot/nlg.py) and `check-data` read another folder with it.
+    """
+    data_dir = data_dir or DATA_DIR
+    config = LanguageConfig.load(data_dir / "languages.yml")
+    texts, labels = load_response_texts(data_dir / "responses")
+    cards = load_cards(data_dir / "content", languages=config.codes)
+    from bot.emergency import Directory, country_buttons
+
+    referrals_dir, countries_file = data_dir / "referrals", data_dir / "countries.yml"
+    book = Directory.load(labels, referrals_dir, countries_file)  # seed files read once
+    buttons = {code: country_buttons(labels, code, book.seeds, book.names) for code in config.codes}
 
     conversation = {
         name: _variations(spec["texts"], name, spec["file"], config, buttons) for name, spec in sorted(texts.items())
     }
     conversation["utter_learn_menu"] = learn_menu(cards, labels, config)
     conversation["utter_ask_language"] = language_question(labels, config)
-    conversation.update(emergency_responses(labels, config))
-    _fill_numbers(conversation, labels, config)
+    from bot.emergency import emergency_variations
+
+    conversation.update(emergency_variations(labels, config, referrals_dir, countries_file))
+    _fill_numbers(conversation, labels, config, book)
     files = {
         "conversation.yml": {"version": "3.1", "responses": conversation},
         "content.yml": {
@@ -174,26 +172,51 @@ def build(out_dir: Path | None = None) -> list[Path]:
             "responses": card_responses(cards, labels, config),
         },
     }
-    from bot.job_offer_form import RED_FLAGS_FILE, form_domain
+    from bot.job_offer_form import form_domain
 
-    if RED_FLAGS_FILE.exists():
-        files["job_offer.yml"] = form_domain(labels["answer_buttons"], config.codes, config.default)
+    red_flags = data_dir / "job_offer" / "red_flags.yml"
+    if red_flags.exists():
+        files["job_offer.yml"] = form_domain(labels["answer_buttons"], config.codes, config.default, red_flags)
+    return files
+
+
+def responses(data_dir: Path | None = None) -> dict[str, list[dict]]:
+    """Every generated response (name -> variations), as the domain files would hold them."""
+    out: dict[str, list[dict]] = {}
+    for payload in generate(data_dir).values():
+        out.update(payload.get("responses") or {})
+    return out
+
+
+def build(out_dir: Path | None = None, data_dir: Path | None = None) -> list[Path]:
+    """Write the generated domain files; a file whose content is unchanged is left alone (its date too), so
+    `make` does not retrain a model because code that did not change the responses was edited."""
+    out_dir = out_dir or DEFAULT_OUT
+    files = generate(data_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, payload in files.items():
         path = out_dir / name
-        text = yaml.dump(payload, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=120)
-        path.write_text(HEADER + text, "utf-8")
-        written.append(path)
+        text = HEADER + yaml.dump(payload, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=120)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, "utf-8")
+            written.append(path)
     return written
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("build-domain", help="generate domain/generated/*.yml from data/")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--stamp", type=Path, help="touch this file only when a generated file changed (make)")
     parser.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    for path in build(args.out):
+    written = build(args.out)
+    for path in written:
         print(f"wrote {path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path}")
+    if not written:
+        print(f"{args.out}: responses unchanged")
+    if args.stamp and (written or not args.stamp.exists()):
+        args.stamp.touch()
     return 0

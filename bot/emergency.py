@@ -16,8 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot import datafile
 from bot.language import LanguageConfig
 from bot.paths import DATA_DIR
 from bot.referrals.seeds import review_by
@@ -35,7 +34,7 @@ def _load_seed_files(directory: Path) -> dict[str, dict[str, Any]]:
     for path in sorted(directory.glob("*.yml")):
         if path.name.startswith("_"):
             continue
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = datafile.read(path) or {}
         if raw.get("country"):
             seeds[str(raw["country"]).upper()] = raw
     return seeds
@@ -45,7 +44,7 @@ def _country_names(path: Path) -> dict[str, dict[str, str]]:
     """Display names of every country the country finder knows, so a known country never gets a blank."""
     if not path.exists():
         return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = datafile.read(path) or {}
     items = raw.get("countries", raw) if isinstance(raw, dict) else raw
     names: dict[str, dict[str, str]] = {}
     if isinstance(items, dict):
@@ -76,7 +75,7 @@ class Directory:
         for cc, seed in seeds.items():
             names.setdefault(cc, {k: str(v) for k, v in (seed.get("name") or {}).items()})
         if labels is None:
-            labels = (yaml.safe_load(SAFETY_LABELS_FILE.read_text(encoding="utf-8")) or {}).get("labels") or {}
+            labels = (datafile.read(SAFETY_LABELS_FILE) or {}).get("labels") or {}
         return cls(seeds=seeds, names=names, labels=labels)
 
     @property

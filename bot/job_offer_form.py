@@ -11,8 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot import datafile
 from bot.paths import DATA_DIR
 
 RED_FLAGS_FILE = DATA_DIR / "job_offer" / "red_flags.yml"
@@ -33,7 +32,7 @@ def slot_name(flag_id: str) -> str:
 
 @lru_cache(maxsize=4)
 def load_flags(path: Path = RED_FLAGS_FILE) -> tuple[dict[str, Any], ...]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = datafile.read(path) or {}
     flags = raw.get("flags", raw) if isinstance(raw, dict) else raw
     return tuple(sorted(flags, key=lambda f: f.get("order", 0)))
 
@@ -42,11 +41,13 @@ def flag_ids(path: Path = RED_FLAGS_FILE) -> list[str]:
     return [str(f["id"]) for f in load_flags(path)]
 
 
-def form_domain(button_labels: dict[str, dict[str, str]], codes: list[str], default: str) -> dict[str, Any]:
+def form_domain(
+    button_labels: dict[str, dict[str, str]], codes: list[str], default: str, path: Path = RED_FLAGS_FILE
+) -> dict[str, Any]:
     """Slots, form and `utter_ask_<slot>` responses for the form, ready to dump as a domain file."""
     slots: dict[str, Any] = {}
     responses: dict[str, list[dict]] = {}
-    for flag in load_flags():
+    for flag in load_flags(path):
         slot = slot_name(str(flag["id"]))
         condition = [{"active_loop": FORM, "requested_slot": slot}]
         slots[slot] = {

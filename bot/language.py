@@ -3,7 +3,7 @@
 Every reply must be in the user's language, detected per message but sticky: "ok", "sí" or "🙏" must not flip
 the conversation. So detection answers `None` whenever the message does not settle the question, and the caller
 keeps the language it already has. The supported languages, their names and their marker words come from
-`data/languages.yml`, so adding a language is a data change.
+`data/languages.yml`; a language listed there with `staged: true` is not offered yet (see MAINTAINING.md).
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
+from bot import datafile
 from bot.paths import DATA_DIR
 
 LANGUAGES_FILE = DATA_DIR / "languages.yml"
@@ -64,10 +63,15 @@ class LanguageConfig:
     default: str
     languages: list[LanguageSpec]
     neutral: frozenset[str] = field(default_factory=frozenset)
+    # Languages listed with `staged: true`: their texts are being written and are checked as warnings
+    # (`python -m bot language missing <code>`), but the assistant does not offer them until `staged` is removed.
+    staged: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: Path | None = None) -> LanguageConfig:
-        raw = yaml.safe_load((path or LANGUAGES_FILE).read_text(encoding="utf-8"))
+        raw = datafile.read(path or LANGUAGES_FILE)
+        staged = tuple(item["code"] for item in raw["languages"] if item.get("staged"))
+        raw = {**raw, "languages": [item for item in raw["languages"] if not item.get("staged")]}
         specs = [
             LanguageSpec(
                 code=item["code"],
@@ -82,7 +86,10 @@ class LanguageConfig:
         if raw["default"] not in codes:
             raise ValueError(f"{path or LANGUAGES_FILE}: default language {raw['default']!r} is not in {codes}")
         return cls(
-            default=raw["default"], languages=specs, neutral=frozenset(fold(str(w)) for w in raw.get("neutral", []))
+            default=raw["default"],
+            languages=specs,
+            neutral=frozenset(fold(str(w)) for w in raw.get("neutral", [])),
+            staged=staged,
         )
 
     @property
@@ -259,7 +266,7 @@ def _labelled_examples(detector: LanguageDetector, nlu_dir: Path) -> tuple[list[
     labels: list[str] = []
     codes = set(detector.config.codes)
     for path in sorted(nlu_dir.glob("*.yml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = datafile.read(path) or {}
         for block in raw.get("nlu") or []:
             stated = (block.get("metadata") or {}).get("language")
             for line in str(block.get("examples") or "").splitlines():

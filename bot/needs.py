@@ -6,8 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from bot import datafile
 from bot.language import fold
 from bot.paths import DATA_DIR
 
@@ -20,7 +19,7 @@ class NeedFinder:
 
     @classmethod
     def from_file(cls, path: Path | None = None) -> NeedFinder:
-        raw = yaml.safe_load((path or NEEDS_FILE).read_text(encoding="utf-8"))
+        raw = datafile.read(path or NEEDS_FILE)
         return cls({need: [fold(str(w)) for w in words] for need, words in raw["needs"].items()})
 
     def find(self, text: str) -> str | None:

@@ -10,6 +10,10 @@ from endpoints.yml whenever it serves conversations, so nothing here depends on 
   static emergency contacts for the person's country (or asks for it), everything else the fixed text with
   the emergency numbers. A form whose action failed is closed, so the person is not left inside it.
   Rasa is pinned (3.6.21) and a test runs the real server with the action server stopped.
+* **Loading a new model beside the running one.** Rasa 3.6 loads a model sent with `PUT /model` (`make publish`,
+  `make rollback`) on its event loop, so for the 30-60 s it takes no conversation is answered. The loading is
+  moved to a worker thread: the old model keeps answering until the new one is ready, then Rasa switches.
+  Installed by the live responses (bot/nlg.py), which Rasa builds in every server process.
 * **Retention.** Conversations untouched for `RETENTION` (default 30 days; "off" to disable) are deleted by
   the running server every hour, not only by a cron job someone may forget to install.
 """
@@ -63,6 +67,29 @@ def install_action_fallbacks() -> None:
 
         RemoteAction.run = run_with_fallback
         _installed = True
+
+
+_background_loading = False
+
+
+def install_background_model_loading() -> None:
+    """Makes `PUT /model` load the new model in a worker thread (see the module docstring). Once per process."""
+    global _background_loading
+    with _lock:
+        if _background_loading:
+            return
+        import asyncio
+
+        import rasa.server
+
+        original = rasa.server._load_agent
+
+        async def load_beside_the_running_model(*args: Any, **kwargs: Any) -> Any:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(None, lambda: asyncio.run(original(*args, **kwargs)))
+
+        rasa.server._load_agent = load_beside_the_running_model
+        _background_loading = True
 
 
 def retention_seconds(value: str | None = None) -> float | None:

@@ -26,6 +26,8 @@ export TRACKER_DB="${TRACKER_DB:-build/tracker.sqlite}"
 export TRACKER_DB_HOST="${TRACKER_DB_HOST:-}" TRACKER_DB_PORT="${TRACKER_DB_PORT:-}"
 export TRACKER_DB_USER="${TRACKER_DB_USER:-}" TRACKER_DB_PASSWORD="${TRACKER_DB_PASSWORD:-}"
 export PYTHON="${PYTHON:-$PWD/.venv/bin/python}"
+# Every process runs this checkout's code (bot/, actions/), even with a virtualenv installed from another one.
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 
 # The widget's session-signing key: from the environment in production; for a local run, made once and kept in
 # build/ (git-ignored, readable by this user only) so sessions survive a restart.

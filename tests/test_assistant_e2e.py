@@ -11,8 +11,8 @@ import urllib.error
 import uuid
 
 import pytest
-import yaml
 
+from bot import datafile
 from bot.emergency import Directory
 from bot.paths import DATA_DIR
 from tests.server import Assistant
@@ -86,7 +86,7 @@ FORGET = {"en": "forget me", "es": "borra mis datos"}
 
 
 def _check_in_question(language: str) -> str:
-    responses = yaml.safe_load((DATA_DIR / "responses" / "safety.yml").read_text(encoding="utf-8"))["responses"]
+    responses = datafile.read(DATA_DIR / "responses" / "safety.yml")["responses"]
     return responses["utter_danger_check_in"][language]["text"].splitlines()[0]
 
 

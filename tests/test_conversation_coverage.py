@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import yaml
-
+from bot import datafile
 from bot.content import load_cards
 from bot.language import LanguageConfig
 from bot.paths import REPO_ROOT
@@ -14,7 +13,7 @@ CONVERSATIONS = REPO_ROOT / "tests" / "conversations"
 def stories() -> list[dict]:
     found = []
     for path in sorted(CONVERSATIONS.glob("*.yml")):
-        found += (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("stories") or []
+        found += (datafile.read(path) or {}).get("stories") or []
     return found
 
 
@@ -45,7 +44,7 @@ def _language(story: dict) -> str:
 
 def test_every_check_in_answer_is_covered_pressed_and_typed_in_every_language() -> None:
     """Each button of "Are you safe right now?" in every language, and the same answer typed in words."""
-    responses = yaml.safe_load((REPO_ROOT / "data" / "responses" / "safety.yml").read_text(encoding="utf-8"))
+    responses = datafile.read(REPO_ROOT / "data" / "responses" / "safety.yml")
     seen = set()
     for story in stories():
         steps = story["steps"]

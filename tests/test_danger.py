@@ -8,8 +8,8 @@ import logging
 from pathlib import Path
 
 import pytest
-import yaml
 
+from bot import datafile
 from bot.eval.danger import DEFAULT_SET, FALSE_ALARM_TARGET, evaluate, load_set
 from bot.safety import DangerDetector, DangerMatch
 from bot.safety.fuzzy import TypoCorrector, within_one_edit
@@ -53,7 +53,7 @@ def test_labelled_set_is_large_and_bilingual() -> None:
 def _training_texts(paths: list[Path] | None = None) -> set[str]:
     texts = set()
     for path in paths or TRAINING.parent.glob("*.yml"):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+        for block in datafile.read(path).get("nlu") or []:
             examples = block.get("examples") or ""
             if isinstance(examples, list):
                 texts.update(str(e.get("text", "")).strip().lower() for e in examples)
@@ -74,7 +74,7 @@ def test_evaluation_sets_are_worded_differently_from_the_training_data(path: Pat
 
 
 def test_training_data_has_enough_examples_per_language() -> None:
-    raw = yaml.safe_load(TRAINING.read_text(encoding="utf-8"))
+    raw = datafile.read(TRAINING)
     counts = {
         block["metadata"]["language"]: sum(1 for line in block["examples"].splitlines() if line.strip())
         for block in raw["nlu"]

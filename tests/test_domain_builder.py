@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
+from bot import datafile
 from bot.content import load_cards
 from bot.domain_builder import build
 from bot.language import LanguageConfig
@@ -19,7 +19,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]
     out = tmp_path_factory.mktemp("generated")
     responses: dict[str, list[dict]] = {}
     for path in build(out):
-        responses.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {})
+        responses.update(datafile.read(path).get("responses") or {})
     return responses
 
 
@@ -46,7 +46,7 @@ def test_every_response_has_every_language(generated) -> None:
 
 
 def test_domain_yml_holds_no_bot_text() -> None:
-    domain = yaml.safe_load((REPO_ROOT / "domain" / "domain.yml").read_text(encoding="utf-8"))
+    domain = datafile.read(REPO_ROOT / "domain" / "domain.yml")
     assert "responses" not in domain
 
 
@@ -56,8 +56,8 @@ def test_every_response_the_conversation_uses_exists(generated) -> None:
     for path in (REPO_ROOT / "data").glob("*/*.yml"):
         if path.parent.name not in {"rules", "stories"}:
             continue
-        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", []) + (
-            yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in (datafile.read(path) or {}).get("rules", []) + (
+            datafile.read(path) or {}
         ).get("stories", []):
             used |= {s["action"] for s in item.get("steps", []) if str(s.get("action", "")).startswith("utter_")}
     for path in (REPO_ROOT / "actions").glob("*.py"):
@@ -70,7 +70,7 @@ def test_every_response_the_conversation_uses_exists(generated) -> None:
 def test_emergency_reply_exists_for_every_seeded_country_in_every_language(generated) -> None:
     variations = generated["utter_emergency_contacts"]
     seeded = {
-        yaml.safe_load(p.read_text(encoding="utf-8"))["country"]
+        datafile.read(p)["country"]
         for p in Path(REPO_ROOT / "data" / "referrals").glob("[!_]*.yml")
     }
     for code in LanguageConfig.load().codes:
@@ -101,7 +101,7 @@ _911_COUNTRIES = {"US", "CA", "MX", "BZ", "SV", "HN", "CR", "DO"}
 def _emergency_numbers() -> dict[str, set[str]]:
     numbers: dict[str, set[str]] = {}
     for path in (REPO_ROOT / "data" / "referrals").glob("[a-z][a-z].yml"):
-        seed = yaml.safe_load(path.read_text(encoding="utf-8"))
+        seed = datafile.read(path)
         for organisation in seed.get("organisations") or []:
             if "emergency" in (organisation.get("needs") or []):
                 numbers.setdefault(seed["country"], set()).update(
@@ -131,3 +131,12 @@ def test_the_greeting_says_what_is_kept_and_how_to_delete_it(generated) -> None:
         text = variation["text"].lower()
         assert "private" not in text and "privado" not in text
         assert "forget me" in text or "borra mis datos" in text
+
+
+def test_rebuilding_unchanged_data_rewrites_nothing_so_make_retrains_nothing(tmp_path) -> None:
+    first = build(tmp_path)
+    dates = {path: path.stat().st_mtime_ns for path in first}
+    assert build(tmp_path) == []
+    assert {path: path.stat().st_mtime_ns for path in first} == dates
+    (tmp_path / "content.yml").write_text("stale", encoding="utf-8")
+    assert build(tmp_path) == [tmp_path / "content.yml"]

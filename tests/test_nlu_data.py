@@ -6,8 +6,8 @@ import re
 from collections import defaultdict
 
 import pytest
-import yaml
 
+from bot import datafile
 from bot.language import fold
 from bot.paths import REPO_ROOT
 
@@ -18,7 +18,7 @@ EVAL_DIR = REPO_ROOT / "tests" / "eval"
 def examples(directory) -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
     for path in sorted(directory.glob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+        for block in (datafile.read(path) or {}).get("nlu") or []:
             if "intent" not in block:
                 continue
             for line in str(block.get("examples") or "").splitlines():
@@ -43,7 +43,7 @@ BACKSTOP_INTENTS = {"danger_check_in", "survivor_story"}
 
 
 def test_every_domain_intent_has_enough_examples(training) -> None:
-    domain = yaml.safe_load((REPO_ROOT / "domain" / "domain.yml").read_text(encoding="utf-8"))
+    domain = datafile.read(REPO_ROOT / "domain" / "domain.yml")
     counts = defaultdict(int)
     for intent, items in training.items():
         counts[intent.split("/")[0]] += len(items)

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
+from bot import datafile
 from bot.channels.telegram.texts import Texts
 from bot.domain_builder import build
 from bot.emergency import Directory
@@ -65,7 +65,7 @@ def texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     build(out)
     collected: dict[str, str] = {}
     for path in sorted(Path(out).glob("*.yml")):
-        for name, variations in (yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {}).items():
+        for name, variations in (datafile.read(path).get("responses") or {}).items():
             for n, variation in enumerate(variations):
                 collected[f"{path.name}:{name}[{n}]"] = variation.get("text") or ""
                 for button in variation.get("buttons") or []:

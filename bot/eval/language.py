@@ -13,9 +13,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import yaml
 from rasa.shared.nlu.training_data.message import Message
 
+from bot import datafile
 from bot.paths import REPO_ROOT
 
 DEFAULT_SET = REPO_ROOT / "tests" / "eval" / "first_messages.yml"
@@ -34,7 +34,7 @@ def evaluate(path: Path = DEFAULT_SET) -> dict[str, Counter]:
     from bot.nlu.components import LanguageExtractor
 
     extractor = LanguageExtractor({})
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = datafile.read(path) or {}
     results: dict[str, Counter] = {}
     for item in raw.get("messages") or []:
         expected, got = str(item["expected"]), outcome(str(item["text"]), extractor)

@@ -14,8 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from bot import datafile
 from bot.paths import REPO_ROOT
 
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
@@ -44,7 +43,7 @@ def load_examples(directory: Path = EVAL_DIR) -> list[Example]:
         language = path.stem.rsplit("_", 1)[1]
         if language not in codes:
             continue
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = datafile.read(path) or {}
         for block in raw.get("nlu") or []:
             for line in str(block.get("examples") or "").splitlines():
                 text = re.sub(r"^\s*-\s?", "", line).strip()
@@ -106,6 +105,21 @@ def confusions(errors: list[tuple[str, str, str]], top: int = 12) -> list[tuple[
     return [(expected, predicted, n) for (expected, predicted), n in counted.most_common(top)]
 
 
+def cards_without_held_out_examples(directory: Path = EVAL_DIR) -> dict[str, list[str]]:
+    """Card ids with no held-out example, per language: a new card may go live before it has any."""
+    from bot.content import load_cards
+
+    ids = [card.id for card in load_cards()]
+    covered: dict[str, set[str]] = {}
+    for example in load_examples(directory):
+        covered.setdefault(example.language, set()).add(example.intent)
+    return {
+        language: missing
+        for language, intents in sorted(covered.items())
+        if (missing := [i for i in ids if f"faq/{i}" not in intents])
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
@@ -129,6 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     for language, items in errors.items():
         for expected, predicted, count in confusions(items):
             print(f"  [{language}] {expected} -> {predicted or '(none)'}: {count}")
+    untested = cards_without_held_out_examples(args.dir)
+    if untested:
+        print("Cards with no held-out example yet (their answers are not measured; add a few to tests/eval/):")
+        for language, ids in untested.items():
+            print(f"  [{language}] {', '.join(ids)}")
     if args.show_errors:
         for language, items in errors.items():
             for text, expected, predicted in items:

@@ -50,7 +50,13 @@ def start_check(
     book = book or default_flags()
     guide = guidance or default_guidance()
     lang = book.language(language)
-    found = tuple(f for f in book.ids if reading is not None and f in reading.flags)
+    # A request such as "I want to check a job offer" describes no offer: the learned sign reader's guesses on
+    # it are noise (it once read "no company name" into it); signs the rules read in the words still count.
+    found = tuple(
+        f
+        for f in book.ids
+        if reading is not None and f in reading.flags and (is_offer is not False or reading.flags[f].by != "model")
+    )
     ruled_out = tuple(f for f in book.ids if reading is not None and f in reading.absent and f not in found)
     questions = tuple(next_questions(reading, {}, book, limit=guide.question_limit))
 

@@ -8,48 +8,22 @@ who may be about to accept a dangerous offer.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot import datafile, paths
 from bot.job_offer.ages import AgeRule
 from bot.job_offer.employer import EmployerRule
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "job_offer"
+DATA_DIR = paths.DATA_DIR / "job_offer"
 RED_FLAGS_FILE = DATA_DIR / "red_flags.yml"
 
 
-class _DataLoader(yaml.SafeLoader):
-    """YAML 1.1 reads the bare words no / yes / on / off as booleans; in word lists they are words."""
-
-
-def _unique_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    """A mapping that refuses a key written twice: YAML would silently keep the last one (a lost pattern list)."""
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"key {key!r} written twice", key_node.start_mark)
-        seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_DataLoader.construct_mapping = _unique_mapping  # type: ignore[method-assign]
-_BOOL = "tag:yaml.org,2002:bool"
-_DataLoader.yaml_implicit_resolvers = {
-    first: [(tag, regex) for tag, regex in resolvers if tag != _BOOL]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_DataLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-
-
 def load_yaml(path: Path | str) -> Any:
-    """Parse a data file, keeping "no" and "off" as words and only true / false as booleans."""
-    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_DataLoader)  # noqa: S506 - safe loader
+    """Parse a data file with the project's one reader (YAML 1.2: "no" and "off" are words; no key twice)."""
+    return datafile.read_unique(path)
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-import yaml
 from spacy.tokens import Doc
 
+from bot import datafile
 from bot.nlp.tokens import Token, iter_words, strip_accents, tokenize
+from bot.paths import DATA_DIR
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "countries.yml"
+DEFAULT_PATH = DATA_DIR / "countries.yml"
 # Messages longer than this are cut before matching: a country named after 10k characters of pasted text
 # is not worth making every message slow for, and it keeps the finder's time bounded.
 MAX_CHARS = 10_000
@@ -121,9 +122,7 @@ class CountryFinder:
     @classmethod
     def from_file(cls, path: Path | None = None) -> CountryFinder:
         """Build the finder from data/countries.yml (or another file in the same format)."""
-        with open(path or DEFAULT_PATH, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle) or {}
-        return cls.from_dict(data)
+        return cls.from_dict(datafile.read(path or DEFAULT_PATH) or {})
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CountryFinder:

@@ -14,11 +14,11 @@ import re
 from functools import cached_property
 from typing import Any
 
-import yaml
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from bot import datafile
 from bot.language import fold
 from bot.nlu.components import DANGER_INTENT, _RuleComponent, _set_entity, _text
 from bot.paths import DATA_DIR
@@ -28,7 +28,7 @@ PRIVACY_FILE = DATA_DIR / "privacy.yml"
 
 
 def load_phrases(path=PRIVACY_FILE) -> list[str]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = datafile.read(path) or {}
     return [fold(str(p)) for phrases in (raw.get("forget_phrases") or {}).values() for p in phrases or []]
 
 

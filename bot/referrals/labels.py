@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from bot import datafile
 from bot.referrals.seeds import DEFAULT_SEED_DIR
 
 DEFAULT_LABELS_FILE = DEFAULT_SEED_DIR / "_labels.yml"
@@ -63,7 +62,7 @@ class LabelsError(ValueError):
 def load_labels(path: Path | None = None) -> dict[str, dict[str, str]]:
     """All languages of the labels file, each checked to have every key (and {date} in `verified`)."""
     file = Path(path) if path is not None else DEFAULT_LABELS_FILE
-    raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    raw = datafile.read(file)
     if not isinstance(raw, dict) or not raw:
         raise LabelsError(f"{file}: expected a mapping of language code to labels")
     for language, labels in raw.items():

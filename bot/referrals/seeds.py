@@ -13,11 +13,12 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
+from bot.paths import DATA_DIR
 from bot.referrals.errors import Issue, SeedError
 from bot.referrals.vocab import INTERNATIONAL, REVIEW_AFTER_MONTHS, STALE_AFTER_MONTHS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SEED_DIR = REPO_ROOT / "data" / "referrals"
+DEFAULT_SEED_DIR = DATA_DIR / "referrals"
 
 
 def add_months(day: date, months: int) -> date:

@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlparse
 
 import phonenumbers
-import yaml
 
 from bot.referrals import phones, yamlnodes
 from bot.referrals.errors import Issue
@@ -395,11 +394,8 @@ def validate_file(
         return None, [Issue(path, 0, f"cannot be read: {exc}")], []
     try:
         document = yamlnodes.parse(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Issue(path, line, f"YAML syntax error: {problem}")], []
+    except yamlnodes.DataFileError as exc:
+        return None, [Issue(path, exc.line, f"YAML syntax error: {exc.problem} {exc.fix}")], []
     if document.data is None:
         return None, [Issue(path, 0, "file is empty")], []
     checker = _FileChecker(path, document, today, stale_is_error)

@@ -7,17 +7,16 @@ messages are normalised (so a pattern may be written with accents and still matc
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot import datafile
 from bot.language import supported_codes
+from bot.paths import DATA_DIR
 from bot.safety.normalise import CLAUSE_PUNCT, LanguageRules, strip_accents
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "safety" / "danger_patterns.yml"
+DEFAULT_PATH = DATA_DIR / "safety" / "danger_patterns.yml"
 LANGUAGES = supported_codes()  # data/languages.yml: a new language is a data change
 WHEN = ("always", "not_question", "with_context")
 # Kinds of frame a message can put around danger words (issue 19), see "FRAMES" in the data file.
@@ -73,23 +72,9 @@ class PatternData:
     frame_emoji: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML 1.1 reads `no`, `on`, `off`, `yes` as booleans; in this file they are words ("no me dejan")."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
 def read_yaml(path: Path) -> Any:
-    """Parse a YAML file where only true/false are booleans."""
-    with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    """Parse a YAML file with the project's one reader (YAML 1.2: only true/false are booleans)."""
+    return datafile.read(path)
 
 
 def _plain(value: Any) -> Any:

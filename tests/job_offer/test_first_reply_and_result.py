@@ -41,6 +41,18 @@ def test_someone_who_wrote_about_the_passport_hears_about_it_first_not_eight_ans
     assert default_flags().get("document_retention").label["en"] in first_paragraph
 
 
+def test_a_request_to_check_an_offer_is_not_read_as_an_offer_by_the_learned_reader() -> None:
+    from bot.job_offer.reader import MODEL, Evidence, OfferReading
+
+    guessed = Evidence("unverifiable_company", "", 0, 0, "es", by=MODEL)
+    reading = OfferReading("es", flags={"unverifiable_company": guessed})
+    request = start_check(reading, "es", is_offer=False)
+    assert request.found == ()
+    assert request.text.startswith(default_guidance().text("ask_first", "es"))
+    pasted = start_check(reading, "es", is_offer=True)
+    assert pasted.found == ("unverifiable_company",)
+
+
 def test_what_looks_right_is_said_too(reader: OfferReader) -> None:
     text = "Warehouse job at Northside Logistics LLC, 1200 Oak Street, $17 an hour, written contract, no fees."
     start = start_check(reader.read(text, "en"), "en", is_offer=True)

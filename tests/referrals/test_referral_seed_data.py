@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot import datafile
 from bot.referrals import db, loader, phones
 from bot.referrals.formatting import format_contacts
 from bot.referrals.query import find_contacts
@@ -31,7 +32,9 @@ def test_every_seed_file_validates_today() -> None:
 
 
 def test_every_country_of_the_issue_has_a_file(seeds) -> None:
-    assert set(seeds) == COUNTRIES_IN_ISSUE | EMERGENCY_ONLY
+    # `<=`, not `==`: a maintainer adding a country adds its file, not a line here (MAINTAINING.md).
+    missing = (COUNTRIES_IN_ISSUE | EMERGENCY_ONLY) - set(seeds)
+    assert not missing, f"no seed file for {sorted(missing)}"
 
 
 def test_every_country_starts_with_a_callable_emergency_number(engine: Engine) -> None:
@@ -85,10 +88,9 @@ def test_international_entries_are_reachable_from_abroad(seeds) -> None:
 # --- issue 21: every number from one source, what happens when you call -------------------------------------------
 
 def _raw_files() -> dict[str, dict]:
-    import yaml
 
     return {
-        path.name: yaml.safe_load(path.read_text(encoding="utf-8")) for path in seed_files(DEFAULT_SEED_DIR)
+        path.name: datafile.read(path) for path in seed_files(DEFAULT_SEED_DIR)
     }
 
 
@@ -173,11 +175,10 @@ def test_honduras_free_line_holds_only_145(seeds) -> None:
 
 
 def test_countries_the_bot_recognises_have_a_sourced_emergency_number_or_are_listed_as_without_one(seeds) -> None:
-    import yaml
 
     from bot.paths import DATA_DIR
 
-    known = {c["code"] for c in yaml.safe_load((DATA_DIR / "countries.yml").read_text(encoding="utf-8"))["countries"]}
+    known = {c["code"] for c in datafile.read(DATA_DIR / "countries.yml")["countries"]}
     assert known - set(seeds) == NO_CONFIRMED_NUMBER
     for code in EMERGENCY_ONLY:
         (org,) = seeds[code].organisations

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot import datafile
 from bot.emergency import directory
+from bot.paths import DATA_DIR
 
-DEFAULT_TEXTS_PATH = Path(__file__).resolve().parents[3] / "data" / "channels" / "telegram.yml"
+DEFAULT_TEXTS_PATH = DATA_DIR / "channels" / "telegram.yml"
 
 # Every language must be able to say these; the test suite checks the data file against this list.
 REQUIRED_KEYS = (
@@ -53,7 +53,7 @@ class Texts:
     @classmethod
     def load(cls, path: Path = DEFAULT_TEXTS_PATH) -> Texts:
         """Reads the data file; fails loudly at start-up rather than sending a user a blank message."""
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        data = datafile.read(Path(path)) or {}
         languages = data.get("languages") or {}
         default = data.get("default")
         if default not in languages:
