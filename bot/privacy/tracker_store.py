@@ -9,16 +9,34 @@ Use it from endpoints.yml (Rasa 3.6 imports the class by its dotted path and cal
       db: build/tracker.sqlite
       # url / port / username / password as for Rasa's `type: sql`; empty values mean "not set"
       # forget_intent: forget_me  (optional; a list is accepted too)
+      # window_turns: 10          (optional; 0 loads the whole session, as Rasa does)
 
 Rasa falls back to an in-memory store, with only a warning, when this import fails, so this module imports
 nothing but Rasa and bot.privacy/bot.logging_setup.
 
 Importing this module is also where production log redaction is switched on in the Rasa server process
 (BOT_ENV=production): Rasa imports the tracker store after its own logging setup, so our filter sticks.
+
+**Loading only what the policies need.** Rasa's SQLTrackerStore loads every event of the current session on
+every message, and every policy then replays all of them (TED, memoization and the rule policy each rebuild the
+dialogue state after every action since the session started; Rasa also sends all of them to the action server),
+so a message cost more the longer its conversation was: about 0.1 s at turn 10 and 0.6 s at turn 200 (issue 23,
+docs/performance.md). Here a long session is loaded as a *window*: the last `window_turns` user turns in full,
+preceded by one SlotSet per slot that was set before them, with the value it had. What came before the window is
+read only for its slot and loop events; the bulky user and bot events are not even fetched. The policies look at
+the last few turns only (max_history 4 and 5, rules of at most 3 states), so they see the same states as with the
+whole session. The window is used only where that holds: at least `window_turns` user turns and
+`MIN_POLICY_ACTIONS` actions the ML policies do not skip in the window, and no form active or conversation paused
+where it starts; otherwise the whole session is loaded. What changes: the action server gets the window instead of
+the whole session, and a session that starts after an expired one carries over one SlotSet per slot instead of
+repeating every SlotSet of the old session (the slots end up with the same values). Saving stores exactly the
+events added since loading. `retrieve_full_tracker` (Rasa's API, exports) still loads everything.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import logging
 import math
@@ -29,10 +47,12 @@ from typing import Any
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from rasa.shared.utils.common import all_subclasses
 
 from bot.logging_setup import configure_logging
 from bot.privacy.events import DEFAULT_FORGET_INTENT, is_forget_request, mask_event_dict
@@ -40,6 +60,23 @@ from bot.privacy.events import DEFAULT_FORGET_INTENT, is_forget_request, mask_ev
 logger = logging.getLogger(__name__)
 
 _DELETE_CHUNK = 500  # stays below every database's limit on bound parameters
+
+# The window (see the module docstring): user turns loaded in full, and actions the ML policies must find in them
+# (they skip rule-only turns: TED looks at the last 5 states they keep, memoization at 4).
+WINDOW_USER_TURNS = 10
+MIN_POLICY_ACTIONS = 12
+# Events before the window that change slots, forms or the conversation's state: read and replayed. User and
+# action events are replayed as placeholders (a revert needs to know where they were); the rest is skipped.
+_STATE_TYPES = frozenset(
+    {
+        "slot", "reset_slots", "restart", "session_started", "rewind", "undo", "followup", "pause", "resume",
+        "active_loop", "form", "loop_interrupted", "form_validation", "action_execution_rejected",
+    }
+)  # fmt: skip
+_REVERTS = frozenset({"rewind", "undo"})
+_POSITIONS = frozenset({"user", "action"})
+# Set on a tracker this store loaded or saved: its last event that is in the database.
+_STORED_UNTIL = "_private_store_stored_until"
 
 configure_logging()
 
@@ -61,12 +98,14 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         query: dict | None = None,
         forget_intent: str | Sequence[str] = DEFAULT_FORGET_INTENT,
         background: bool = True,
+        window_turns: int | str | None = WINDOW_USER_TURNS,
         **kwargs: Any,
     ) -> None:
         """Blank values count as unset, so endpoints.yml can pass `${TRACKER_DB_PORT}` even when it is empty.
 
         `background`: in the Rasa server (the default), also install the action-server fallbacks and the
         retention purge (bot/rasa_hooks.py); command-line tools pass False.
+        `window_turns`: user turns a long session is loaded with (module docstring); 0 loads all of it.
         """
         configure_logging()  # again, in case this module was imported before Rasa set up logging
         super().__init__(
@@ -84,6 +123,8 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         )
         intents = [forget_intent] if isinstance(forget_intent, str) else list(forget_intent or [])
         self.forget_intents = frozenset(intent for intent in intents if intent)
+        window = _blank_to_none(window_turns)
+        self.window_turns = max(0, int(window if window is not None else WINDOW_USER_TURNS))
         self.retention = None
         if background:
             from bot.rasa_hooks import install_action_fallbacks, start_retention
@@ -98,7 +139,9 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         confirmation; nothing of the forget turn itself is written.
         """
         with self.session_scope() as session:
-            new_events = list(self._additional_events(session, tracker))
+            new_events = self._unsaved_events(session, tracker)
+            if tracker.events:
+                setattr(tracker, _STORED_UNTIL, tracker.events[-1])
             if any(is_forget_request(event, self.forget_intents) for event in new_events):
                 removed = self._delete_sender_rows(session, tracker.sender_id)
                 session.commit()
@@ -110,6 +153,80 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             )
             session.commit()
         self._publish(tracker.sender_id, masked)
+
+    def _unsaved_events(self, session: sa.orm.Session, tracker: DialogueStateTracker) -> list[Event]:
+        """The events added to `tracker` since this store loaded (or last saved) it; else, as Rasa counts them,
+        those beyond the number stored for the current session."""
+        stored_until = getattr(tracker, _STORED_UNTIL, None)
+        if stored_until is not None:
+            for offset, event in enumerate(reversed(tracker.events)):
+                if event is stored_until:
+                    return list(tracker.events)[len(tracker.events) - offset :]
+            logger.warning("a loaded conversation lost its stored events; saving by count")
+        return list(self._additional_events(session, tracker))
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The current session's tracker: windowed when it is long (module docstring), else all of it."""
+        tracker = None
+        if self.window_turns and self.domain:
+            with self.session_scope() as session:
+                tracker = self._retrieve_window(session, sender_id)
+        if tracker is None:
+            tracker = await self._retrieve(sender_id, fetch_events_from_all_sessions=False)
+        if tracker is not None and tracker.events:
+            setattr(tracker, _STORED_UNTIL, tracker.events[-1])
+        return tracker
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        """Rasa's loading of a whole session (or of every session), with a faster reading of the events."""
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions)
+            events = _deserialise([json.loads(row.data) for row in query.all()])
+        if not self.domain or not events:
+            return None
+        return DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+
+    def _retrieve_window(self, session: sa.orm.Session, sender_id: str) -> DialogueStateTracker | None:
+        """The windowed tracker, or None when the session must be loaded whole (short, or no clean start)."""
+        table = self.SQLEvent
+        query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+        small_data = sa.case((table.type_name.in_(sorted(_STATE_TYPES | {"action"})), table.data), else_=sa.null())
+        rows = query.with_entities(table.id, table.type_name, table.action_name, table.intent_name, small_data).all()
+        start = self._window_start(rows)
+        if start is None:
+            return None
+        prefix = self.init_tracker(sender_id)
+        set_before = _state_before(prefix, rows, start)
+        if set_before is None:
+            return None
+        start_id = rows[start][0]
+        window = _deserialise([json.loads(row.data) for row in query.filter(table.id >= start_id).all()])
+        if not window:
+            return None
+        timestamp = window[0].timestamp
+        carried = [SlotSet(name, value, timestamp=timestamp) for name, value in set_before]
+        return DialogueStateTracker.from_events(sender_id, carried + window, self.domain.slots)
+
+    def _window_start(self, rows: list[Any]) -> int | None:
+        """Index of the latest `action_listen` row before a user row that leaves `window_turns` user turns and
+        MIN_POLICY_ACTIONS non-skipped actions after it; None if the session is too short for a window."""
+        users = actions = 0
+        for index in range(len(rows) - 1, 0, -1):
+            _, type_name, action_name, _, data = rows[index]
+            if type_name == "user":
+                users += 1
+            elif type_name == "action" and action_name != ACTION_LISTEN_NAME and not _hides_turn(data):
+                actions += 1
+            if (
+                users >= self.window_turns
+                and actions >= MIN_POLICY_ACTIONS
+                and type_name == "action"
+                and action_name == ACTION_LISTEN_NAME
+                and index + 1 < len(rows)
+                and rows[index + 1][1] == "user"
+            ):
+                return index
+        return None
 
     def delete_sender(self, sender_id: str) -> int:
         """Delete every stored event of one conversation; returns how many event rows were removed."""
@@ -167,6 +284,73 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             return
         for data in masked_events:
             self.event_broker.publish({"sender_id": sender_id, **data})
+
+
+@functools.lru_cache(maxsize=1)
+def _event_classes() -> dict[str, type[Event]]:
+    """Event classes by type name, the first one Rasa's `Event.resolve_by_type` would find for each."""
+    classes: dict[str, type[Event]] = {}
+    for cls in all_subclasses(Event):
+        classes.setdefault(cls.type_name, cls)
+    return classes
+
+
+def _deserialise(stored: list[dict[str, Any]]) -> list[Event]:
+    """Rasa's `deserialise_events`, without looking for the event's class among all subclasses of Event for every
+    event (which was a third of the time spent loading a conversation)."""
+    classes = _event_classes()
+    events = []
+    for data in stored:
+        name = data.get("event") if isinstance(data, dict) else None
+        if name is None:
+            continue
+        cls = classes.get(name)
+        event = cls._from_parameters(data) if cls is not None else Event.from_parameters(data)
+        if event:
+            events.append(event)
+        else:
+            logger.warning("could not read a stored %s event", name)
+    return events
+
+
+def _hides_turn(data: str | None) -> bool:
+    """An action the ML policies skip (a turn only rules know, `hide_rule_turn`)."""
+    try:
+        return bool(json.loads(data).get("hide_rule_turn")) if data else False
+    except (ValueError, AttributeError):
+        return False
+
+
+def _state_before(tracker: DialogueStateTracker, rows: list[Any], start: int) -> list[tuple[str, Any]] | None:
+    """Replay the rows before `start` for their state (slots, forms, pauses) and return the slots that were set,
+    with their values; None if a form is active or the conversation paused there (no window then).
+
+    Slot and loop events are replayed as stored; bot messages and the rest change no state and are skipped.
+    User and action rows change no slot either, except through a revert (a revert replays everything up to the
+    user message or action it undoes): when the rows before the window hold one, they are replayed as
+    placeholders (their type, intent and action name are all a revert needs to find its place).
+    """
+    placeholders = any(row[1] in _REVERTS for row in rows[:start])
+    for _, type_name, action_name, intent_name, data in rows[:start]:
+        if type_name in _POSITIONS and not placeholders:
+            continue
+        if type_name == "user":
+            event: Event = UserUttered(None, {INTENT_NAME_KEY: intent_name} if intent_name else None)
+        elif type_name == "action":
+            event = ActionExecuted(action_name)
+        elif type_name not in _STATE_TYPES or not data:
+            continue
+        elif type_name == "slot":
+            stored = json.loads(data)
+            event = SlotSet(stored.get("name"), stored.get("value"))
+        else:
+            event = Event.from_parameters(json.loads(data))
+            if event is None:
+                continue
+        tracker.update(event)
+    if tracker.active_loop_name or tracker.is_paused():
+        return None
+    return [(name, copy.deepcopy(slot.value)) for name, slot in tracker.slots.items() if slot.has_been_set]
 
 
 def _blank_to_none(value: Any) -> Any:
