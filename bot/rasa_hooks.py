@@ -161,7 +161,8 @@ def install_lean_model_loading() -> bool:
                 model.batch_loss(batch_in)
             finally:
                 model._training = None
-            model.load_weights(model_file_name)
+            # The optimizer's values in the file are left unread, on purpose (no warning about them).
+            model.load_weights(model_file_name).expect_partial()
             # As Rasa does: predict once so the prediction graph is traced before the first message.
             model.run_inference(predict_data_example)
             return model
