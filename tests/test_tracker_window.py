@@ -253,8 +253,9 @@ async def test_only_what_the_window_needs_is_read_from_the_database(stores, doma
     tracker = await window_store.retrieve("ivan")
     texts = [e.text for e in tracker.events if isinstance(e, UserUttered)]
     assert texts and "message number 0" not in texts
-    assert len(statements) == 2  # the light query over the session, then the window's rows
+    # The light query over the session, then the window's rows (in steps, if the window had to grow).
     assert "CASE" in statements[0].upper()
+    assert len(statements) >= 2 and all("events.id >=" in statement for statement in statements[1:])
     stored = [json.loads(data) for *_, data in rows(window_store, "ivan") if data]
     assert any(e.get("text") == "message number 0" for e in stored)  # still stored, just not loaded
 

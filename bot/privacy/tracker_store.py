@@ -190,43 +190,47 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         """The windowed tracker, or None when the session must be loaded whole (short, or no clean start)."""
         table = self.SQLEvent
         query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
-        small_data = sa.case((table.type_name.in_(sorted(_STATE_TYPES | {"action"})), table.data), else_=sa.null())
-        rows = query.with_entities(table.id, table.type_name, table.action_name, table.intent_name, small_data).all()
-        start = self._window_start(rows)
-        if start is None:
+        state_data = sa.case((table.type_name.in_(sorted(_STATE_TYPES)), table.data), else_=sa.null())
+        rows = query.with_entities(table.id, table.type_name, table.action_name, table.intent_name, state_data).all()
+        starts = self._window_starts(rows)
+        if not starts:
             return None
-        prefix = self.init_tracker(sender_id)
-        set_before = _state_before(prefix, rows, start)
-        if set_before is None:
+        # The latest start that leaves `window_turns` user turns; moved back while the ML policies would keep fewer
+        # than MIN_POLICY_ACTIONS of the window's actions, fetching only the rows added each time.
+        position, upto = 0, None
+        window: list[dict[str, Any]] = []
+        while True:
+            start = starts[position]
+            fetched = query.filter(table.id >= rows[start][0])
+            if upto is not None:
+                fetched = fetched.filter(table.id < upto)
+            window = [json.loads(row.data) for row in fetched.all()] + window
+            kept = sum(map(_kept_by_ml_policies, window))
+            if kept >= MIN_POLICY_ACTIONS:
+                break
+            position += MIN_POLICY_ACTIONS - kept
+            if position >= len(starts):
+                return None
+            upto = rows[start][0]
+        set_before = _state_before(self.init_tracker(sender_id), rows, start)
+        events = _deserialise(window)
+        if set_before is None or not events:
             return None
-        start_id = rows[start][0]
-        window = _deserialise([json.loads(row.data) for row in query.filter(table.id >= start_id).all()])
-        if not window:
-            return None
-        timestamp = window[0].timestamp
-        carried = [SlotSet(name, value, timestamp=timestamp) for name, value in set_before]
-        return DialogueStateTracker.from_events(sender_id, carried + window, self.domain.slots)
+        carried = [SlotSet(name, value, timestamp=events[0].timestamp) for name, value in set_before]
+        return DialogueStateTracker.from_events(sender_id, carried + events, self.domain.slots)
 
-    def _window_start(self, rows: list[Any]) -> int | None:
-        """Index of the latest `action_listen` row before a user row that leaves `window_turns` user turns and
-        MIN_POLICY_ACTIONS non-skipped actions after it; None if the session is too short for a window."""
-        users = actions = 0
-        for index in range(len(rows) - 1, 0, -1):
-            _, type_name, action_name, _, data = rows[index]
-            if type_name == "user":
-                users += 1
-            elif type_name == "action" and action_name != ACTION_LISTEN_NAME and not _hides_turn(data):
-                actions += 1
-            if (
-                users >= self.window_turns
-                and actions >= MIN_POLICY_ACTIONS
-                and type_name == "action"
-                and action_name == ACTION_LISTEN_NAME
-                and index + 1 < len(rows)
-                and rows[index + 1][1] == "user"
-            ):
-                return index
-        return None
+    def _window_starts(self, rows: list[Any]) -> list[int]:
+        """Where a window may start, latest first: each `action_listen` row right before a user row, from the one
+        that leaves `window_turns` user turns after it back to the start of the session (one per user turn)."""
+        starts: list[int] = []
+        users = 0
+        for index in range(len(rows) - 2, 0, -1):
+            if rows[index + 1][1] != "user":
+                continue
+            users += 1
+            if users >= self.window_turns and rows[index][1:3] == ("action", ACTION_LISTEN_NAME):
+                starts.append(index)
+        return starts
 
     def delete_sender(self, sender_id: str) -> int:
         """Delete every stored event of one conversation; returns how many event rows were removed."""
@@ -313,12 +317,11 @@ def _deserialise(stored: list[dict[str, Any]]) -> list[Event]:
     return events
 
 
-def _hides_turn(data: str | None) -> bool:
-    """An action the ML policies skip (a turn only rules know, `hide_rule_turn`)."""
-    try:
-        return bool(json.loads(data).get("hide_rule_turn")) if data else False
-    except (ValueError, AttributeError):
-        return False
+def _kept_by_ml_policies(stored: dict[str, Any]) -> bool:
+    """An action (other than listening) the ML policies do not skip as a turn only rules know (`hide_rule_turn`)."""
+    return stored.get("event") == "action" and stored.get("name") != ACTION_LISTEN_NAME and not stored.get(
+        "hide_rule_turn"
+    )
 
 
 def _state_before(tracker: DialogueStateTracker, rows: list[Any], start: int) -> list[tuple[str, Any]] | None:
