@@ -368,3 +368,31 @@ async def test_the_assistant_answers_the_same_with_the_window(tmp_path: Path) ->
     assert comparable(window) == comparable(whole)
     assert (await window.retrieve("long")).current_slot_values() == (await whole.retrieve("long")).current_slot_values()
     assert min(loaded_sizes[-10:]) < len((await whole.retrieve("long")).events) / 2, "the window was never used"
+
+
+async def test_the_assistants_own_texts_are_masked_once_and_nothing_a_person_wrote_is_kept(tmp_path: Path) -> None:
+    """Replies and cards come back in every turn's events; their masked form is remembered (the same as masking
+    them again), and only theirs: the person's words are masked afresh each time and never kept in memory."""
+    from bot.privacy.events import mask_event_dict
+    from bot.privacy.masking import mask_text
+
+    card = "Call 800 5533 000 or write to help@example.org"
+    hotline = f'responses:\n  utter_hotline: [{{text: "{card}"}}]\n'
+    domain = Domain.from_yaml(DOMAIN_YAML.replace("responses:\n", hotline))
+    store = PrivateSQLTrackerStore(domain, db=str(tmp_path / "own.sqlite"), background=False)
+    person = "my number is 5512345678, the card said: Call 800 5533 000"
+    for _ in range(3):
+        tracker = await store.get_or_create_tracker("lu", append_action_listen=False)
+        tracker.model_id, tracker.assistant_id = "8c1f0a9d2b7e4c3f9a6d5e4b3c2a1f0e", "counter-trafficking-assistant"
+        parse = {"intent": {"name": "faq", "confidence": 1.0}, "text": person, "entities": [],
+                 "response_selector": {"faq": {"response": {"responses": [{"text": card}]}}}}  # fmt: skip
+        events = [UserUttered(person, parse["intent"], [], parse, timestamp=now()), action("utter_hotline"),
+                  BotUttered(card, metadata={"model_id": tracker.model_id}, timestamp=now())]  # fmt: skip
+        for event in events:
+            tracker.update(event)
+        await store.save(tracker)
+        stored = [json.loads(data) for *_, data in rows(store, "lu")][-3:]
+        assert stored == [json.loads(json.dumps(mask_event_dict(e.as_dict(), mask_text))) for e in events]
+    remembered = {text for text, _ in store._masked_own_texts}
+    assert card in remembered and remembered <= {card, tracker.model_id, tracker.assistant_id}
+    assert "[phone]" in json.dumps(stored) and "5512345678" not in json.dumps(stored)

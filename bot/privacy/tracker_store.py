@@ -40,8 +40,9 @@ import functools
 import json
 import logging
 import math
+import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -56,6 +57,7 @@ from rasa.shared.utils.common import all_subclasses
 
 from bot.logging_setup import configure_logging
 from bot.privacy.events import DEFAULT_FORGET_INTENT, is_forget_request, mask_event_dict
+from bot.privacy.masking import REGION_ENV, mask_text
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +127,9 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         self.forget_intents = frozenset(intent for intent in intents if intent)
         window = _blank_to_none(window_turns)
         self.window_turns = max(0, int(window if window is not None else WINDOW_USER_TURNS))
+        self._own_texts_domain: Domain | None = None
+        self._own_texts: set[str] = set()
+        self._masked_own_texts: dict[tuple[str, str | None], str] = {}
         self.retention = None
         if background:
             from bot.rasa_hooks import install_action_fallbacks, start_retention
@@ -147,12 +152,40 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 session.commit()
                 logger.info("Deleted a conversation on the user's request (%d stored events).", removed)
                 return
-            masked = [mask_event_dict(event.as_dict()) for event in new_events]
+            mask = self._masker(tracker)
+            masked = [mask_event_dict(event.as_dict(), mask) for event in new_events]
             session.add_all(
                 self._row(tracker.sender_id, event, data) for event, data in zip(new_events, masked, strict=True)
             )
             session.commit()
         self._publish(tracker.sender_id, masked)
+
+    def _masker(self, tracker: DialogueStateTracker) -> Callable[[str], str]:
+        """`mask_text`, remembered for the texts the assistant itself wrote: every response of the domain and the
+        model's ids come back in every turn's events (a card's text in the response selector's output, a reply, the
+        model id of each event), and masking them again each time was most of the masking work. Only those texts
+        are remembered; what a person wrote is masked afresh and never kept."""
+        if self._own_texts_domain is not self.domain:
+            self._own_texts_domain = self.domain
+            self._own_texts = {
+                response["text"]
+                for variations in (getattr(self.domain, "responses", None) or {}).values()
+                for response in variations or []
+                if isinstance(response, dict) and isinstance(response.get("text"), str)
+            }
+            self._masked_own_texts = {}
+        own, ids = self._own_texts, {tracker.model_id, tracker.assistant_id} - {None}
+        remembered = self._masked_own_texts
+
+        def mask(text: str) -> str:
+            if text not in own and text not in ids:
+                return mask_text(text)
+            key = (text, os.environ.get(REGION_ENV))
+            if key not in remembered:
+                remembered[key] = mask_text(text)
+            return remembered[key]
+
+        return mask
 
     def _unsaved_events(self, session: sa.orm.Session, tracker: DialogueStateTracker) -> list[Event]:
         """The events added to `tracker` since this store loaded (or last saved) it; else, as Rasa counts them,
