@@ -152,10 +152,15 @@ def run(args: argparse.Namespace) -> dict:
         results["summary"] = report.summarise(phases, args.users, list(bots))
 
         longest = max(args.lengths)
-        print(f"== one conversation of {longest} messages per bot, message by message in turn", flush=True)
-        series = long_conversations([(n, b.url, b.messages) for n, b in bots.items()], longest, "long")
+        print(f"== {args.rounds} conversation(s) of {longest} messages per bot, message by message in turn", flush=True)
+        held: dict[str, list] = {name: [] for name in bots}
+        for number in range(1, args.rounds + 1):
+            series = long_conversations([(n, b.url, b.messages) for n, b in bots.items()], longest, f"long{number}")
+            for name, values in series.items():
+                held[name].append(values)
         results["conversation_length"] = {
-            name: {"cost_ms": cost_at(values, args.lengths), "per_turn": values} for name, values in series.items()
+            name: {"cost_ms": cost_at(conversations, args.lengths), "per_turn": conversations}
+            for name, conversations in held.items()
         }
 
         results["memory_mb"] = {name: {label: memory(pid) for label, pid in bot.processes().items()}

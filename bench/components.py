@@ -105,6 +105,16 @@ def run(model: Path | None, rounds: int = 200, parse_rounds: int = 10) -> dict:
     return results
 
 
+def quiet_rasa() -> None:
+    """Rasa's structured log prints every parse at debug level unless its CLI configured it: warnings only."""
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+
+    logging.basicConfig(level=logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=Path("models/assistant.tar.gz"))
@@ -112,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=200, help="rounds over the messages per rule component")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
+    quiet_rasa()
     results = run(None if args.no_model else args.model, rounds=args.rounds)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -111,8 +111,12 @@ def long_conversations(bots: list[tuple[str, str, list[str]]], turns: int, tag: 
     return asyncio.run(_long_conversations(bots, turns, tag))
 
 
-def cost_at(latencies: list[tuple[float, int]], lengths: list[int], span: int = 10) -> dict[str, float]:
-    """The cost of a message in a conversation of each length: the median latency of its last `span` turns."""
-    values = [latency for latency, _ in latencies]
-    return {str(length): round(median(values[max(0, length - span) : length]), 1) for length in lengths
-            if length <= len(values)}  # fmt: skip
+def cost_at(conversations: list[list[tuple[float, int]]], lengths: list[int], span: int = 10) -> dict[str, float]:
+    """The cost of a message in a conversation of each length: the median latency of its last `span` turns, over
+    every conversation held (one per round)."""
+    out = {}
+    for length in lengths:
+        values = [latency for turns in conversations for latency, _ in turns[max(0, length - span) : length]]
+        if values and all(len(turns) >= length for turns in conversations):
+            out[str(length)] = round(median(values), 1)
+    return out

@@ -311,6 +311,16 @@ def section_actions(results: dict) -> None:
               f"imported: {', '.join(tops)}")  # fmt: skip
 
 
+def quiet_rasa() -> None:
+    """Rasa's structured log prints every parse at debug level unless its CLI configured it: warnings only."""
+    import logging
+
+    from rasa.utils.log_utils import configure_structlog
+
+    logging.basicConfig(level=logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.splitlines()[0])
     parser.add_argument("sections", nargs="*", default=list(SECTIONS), help=f"any of {', '.join(SECTIONS)}")
@@ -320,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "results" / "profile.json")
     args = parser.parse_args(argv)
     os.environ.setdefault("BOT_ENV", "development")
+    quiet_rasa()
     results: dict = {"sections": args.sections}
     agent = None
     if "load" in args.sections:

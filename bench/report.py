@@ -170,11 +170,13 @@ def chart(results: dict, path: Path) -> Path:
 
     ax = axes[1][0]
     for bot in bots:
-        series = [latency for latency, _ in results.get("conversation_length", {}).get(bot, {}).get("per_turn", [])]
+        conversations = results.get("conversation_length", {}).get(bot, {}).get("per_turn", [])
+        turns = min((len(c) for c in conversations), default=0)
+        series = [median([c[i][0] for c in conversations]) for i in range(turns)]
         if series:
             smooth = [median(series[max(0, i - 9) : i + 1]) for i in range(len(series))]
             ax.plot(range(1, len(series) + 1), series, color=colours[bot], alpha=0.25, linewidth=0.8)
-            ax.plot(range(1, len(series) + 1), smooth, color=colours[bot], label=f"{bot} (median of 10)")
+            ax.plot(range(1, len(series) + 1), smooth, color=colours[bot], label=f"{bot} (median of 10 turns)")
     ax.set_xlabel("turn of the conversation")
     ax.set_ylabel("latency (ms)")
     ax.set_title("Cost of a message as the conversation grows")
