@@ -105,6 +105,8 @@ def run(args: argparse.Namespace) -> dict:
     }  # fmt: skip
     if not args.model.exists():
         raise SystemExit(f"no model at {args.model}: run `make train` first")
+    if args.baseline and not (args.baseline / "widget" / "build" / "widget.js").exists():
+        raise SystemExit(f"{args.baseline}: the widget is not built (run `bash widget/build.sh` there)")
     workdir = temporary_folder("bench-")
     print(f"== make bench: this assistant beside Rasa's stock bot (work folder {workdir})", flush=True)
     ours, stock = Assistant(workdir / "assistant", args.model), StockBot(workdir)
