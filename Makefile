@@ -145,8 +145,10 @@ lint: $(STAMP)
 	@echo "== ruff"
 	$(VENV)/bin/ruff check bot actions tests bench
 
-bench: $(MODEL)
-	$(PY) -m bench
+# Speed and footprint beside Rasa's stock bot (bench/): make bench BENCH_ARGS=--quick for a run of a few minutes,
+# BENCH_ARGS=--training to time training too. Prints figures, writes results/bench.json and results/bench.png.
+bench: $(MODEL) widget
+	$(PY) -m bench $(BENCH_ARGS)
 
 postgres-test: $(STAMP)
 	bash scripts/postgres-test.sh

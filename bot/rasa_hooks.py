@@ -16,6 +16,15 @@ from endpoints.yml whenever it serves conversations, so nothing here depends on 
   Installed by the live responses (bot/nlg.py), which Rasa builds in every server process.
 * **Retention.** Conversations untouched for `RETENTION` (default 30 days; "off" to disable) are deleted by
   the running server every hour, not only by a cron job someone may forget to install.
+* **Lean model loading** (`install_lean_model_loading`, installed when bot/nlu/components.py is imported, i.e.
+  whenever one of our models is loaded or trained). Rasa 3.6 builds each TensorFlow model (DIET, the response
+  selector, TED) by *training it on one example* before loading the trained weights over it: that allocates the
+  optimizer's state (twice the size of the weights) and traces a training graph with gradients, neither of which
+  prediction ever uses. Here the variables are built by computing the loss once, eagerly, with no gradients and
+  no optimizer step; then the same weights are loaded and the same prediction graph is traced. Predictions are
+  bit-for-bit the same (tests/test_lean_model_loading.py); the Rasa server needs about 650 MB less and starts
+  faster (docs/performance.md). Fine-tuning (`rasa train --finetune`) keeps Rasa's own loading, which needs
+  the optimizer. `BOT_LEAN_MODEL_LOAD=0` switches it off.
 """
 
 from __future__ import annotations
@@ -36,7 +45,9 @@ DEFAULT_FALLBACK = "utter_service_unavailable"
 FORM_ACTIONS = {"validate_job_offer_form", "action_read_job_offer", "action_job_offer_verdict"}
 
 _installed = False
+_lean_installed = False
 _lock = threading.Lock()
+LEAN_LOAD_ENV = "BOT_LEAN_MODEL_LOAD"
 
 
 def install_action_fallbacks() -> None:
@@ -129,3 +140,60 @@ def start_retention(store: Any, every: float = RETENTION_EVERY_S) -> threading.T
     thread.stop = stop  # type: ignore[attr-defined]
     thread.start()
     return thread
+
+
+def lean_model_loading_enabled() -> bool:
+    return os.environ.get(LEAN_LOAD_ENV, "1").strip().lower() not in {"0", "off", "false", "no"}
+
+
+def install_lean_model_loading() -> bool:
+    """Replaces RasaModel.load once per process (see the module docstring); True if it is installed."""
+    global _lean_installed
+    with _lock:
+        if _lean_installed:
+            return True
+        if not lean_model_loading_enabled():
+            return False
+        import tensorflow as tf
+        from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
+        from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
+        from rasa.utils.tensorflow.models import RasaModel
+
+        rasa_load = RasaModel.load.__func__
+
+        def lean_load(
+            cls,
+            model_file_name,
+            model_data_example,
+            predict_data_example=None,
+            finetune_mode: bool = False,
+            *args: Any,
+            **kwargs: Any,
+        ):
+            if finetune_mode or predict_data_example is None:
+                return rasa_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+                                 *args, **kwargs)  # fmt: skip
+            model = cls(*args, **kwargs)
+            config = kwargs.get("config", {})
+            # As Rasa does (compiling creates the optimizer object, not its state, and sets run_eagerly).
+            model.compile(
+                optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)),
+                run_eagerly=config.get(RUN_EAGERLY),
+            )
+            # Rasa calls model.fit on one example here. The loss alone creates the same variables: every layer
+            # the training step uses is called by it.
+            batch_in = RasaBatchDataGenerator(model_data_example, batch_size=1)[0][0]
+            model._training = True
+            try:
+                model.batch_loss(batch_in)
+            finally:
+                model._training = None
+            # The optimizer's values in the file are left unread, on purpose (no warning about them).
+            model.load_weights(model_file_name).expect_partial()
+            # As Rasa does: predict once so the prediction graph is traced before the first message.
+            model.run_inference(predict_data_example)
+            return model
+
+        RasaModel.load = classmethod(lean_load)
+        _lean_installed = True
+        return True

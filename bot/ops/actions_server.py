@@ -4,6 +4,10 @@
 (rasa_sdk's endpoint calls zlib.decompress on whatever arrives: 1 MB became 2 GiB of memory). Only the Rasa
 server ever needs to call it, so here it listens on 127.0.0.1, takes bodies up to MAX_BODY_BYTES, refuses a
 compressed body that would inflate beyond MAX_INFLATED_BYTES (413), and answers no cross-origin browser.
+
+It also keeps TensorFlow out of the process: spaCy (the job-offer reader) imports it through thinc whenever it is
+installed, and Rasa installs it. Nothing the actions do uses it, and it made the action server about 800 MB
+instead of under 300 MB once the first job offer was read (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from sanic.request import Request
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_INFLATED_BYTES = 16 * 1024 * 1024
+# Installed (Rasa needs them) but never used by an action: an import of these fails here, and libraries that
+# only use them when they are importable (thinc, under spaCy) carry on without them.
+UNUSED_FRAMEWORKS = ("tensorflow",)
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +38,12 @@ def inflated_size_ok(body: bytes, limit: int = MAX_INFLATED_BYTES) -> bool:
     except zlib.error:
         return True  # not valid deflate: rasa_sdk will answer 400/500 without allocating anything large
     return not inflater.unconsumed_tail
+
+
+def keep_unused_frameworks_out() -> None:
+    """Makes `import tensorflow` fail in this process (None in sys.modules), unless it is already imported."""
+    for name in UNUSED_FRAMEWORKS:
+        sys.modules.setdefault(name, None)
 
 
 def create_app(actions_package: str = "actions"):
@@ -68,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTIONS_PORT", "5055")))
     parser.add_argument("--actions", default="actions")
     args = parser.parse_args(argv)
+    keep_unused_frameworks_out()
     from bot.logging_setup import LogConfigError, process_logging
 
     try:
