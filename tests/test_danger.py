@@ -133,6 +133,17 @@ MUST_CATCH = [
     ("tengo q trabajar de noche y si no, matan a mi hijo", {"threats"}),
     ("not sure if it matters but the owner keeps our passports in his safe", {"document_taken"}),
     ("a los que se quejan los golpean", {"violence"}),
+    # missed by batches G and H (first scores recorded): a moment alone, whom to call while it happens, someone
+    # who cannot call, a person lent or sold to men
+    ("hes asleep. i have 5 min. what do i do", {"fear_help"}),
+    ("ya viene, borro esto", {"fear_help"}),
+    ("there's a girl at the gas station right now, she mouthed help me. who do i call", {"fear_help"}),
+    ("hay un niño en el semaforo, le pegan, esta pasando ahorita, a quien le hablo??", {"fear_help"}),
+    ("can someone call 911 for me? im in a basement", {"fear_help"}),
+    ("she has to go with him and men pay him", {"forced_sex_work"}),
+    ("my stepdad makes my sister do videos for men who pay him", {"forced_sex_work"}),
+    ("mi novio me presto con sus amigos para pagar la renta", {"forced_sex_work"}),
+    ("pone a sus hijas a hacer videos para señores que le pagan", {"forced_sex_work"}),
 ]
 
 
@@ -172,6 +183,14 @@ NOT_DANGER = [
     "i burned my hand cooking",
     "people who get their passport taken, what can they do?",
     "my parents made me get a job at 16",
+    # the words of the rules added for batches G and H, in ordinary messages
+    "i have 5 minutes before class, what is trafficking?",
+    "who do i call to check if a recruitment agency is real?",
+    "¿a quién le hablo para revisar una oferta de trabajo?",
+    "how do i delete this chat?",
+    "como borro esto?",
+    "my friend lent me money for the bus",
+    "the clients pay him well at the shop",
 ]
 
 
