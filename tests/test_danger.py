@@ -229,6 +229,8 @@ def test_the_rules_say_when_danger_words_were_read_as_harmless(
         ("en la telenovela a la protagonista la tienen encerrada en una hacienda", "held_or_locked_in"),
         ("el patron me quito el pasaporte pero ya lo recupere, todo tranquilo", "document_taken"),
         ("mi abuela me tiene encerrado en la casa hasta que termine la tarea jajaja", "held_or_locked_in"),
+        ("the dealer is threatening to repossess my truck, im 2 payments behind", "threats"),
+        ("la financiera me amenaza con quitarme la moto si no pago este mes", "threats"),
     ],
 )
 def test_danger_words_framed_as_not_now_are_set_aside_not_dismissed(
