@@ -144,6 +144,9 @@ MUST_CATCH = [
     ("my stepdad makes my sister do videos for men who pay him", {"forced_sex_work"}),
     ("mi novio me presto con sus amigos para pagar la renta", {"forced_sex_work"}),
     ("pone a sus hijas a hacer videos para señores que le pagan", {"forced_sex_work"}),
+    # missed by batch I (after its first score)
+    ("theyre watching. just tell me a number to text", {"fear_help"}),
+    ("i need to get out of the farm, we are in florida somewhere", {"fear_help"}),
 ]
 
 
@@ -191,6 +194,8 @@ NOT_DANGER = [
     "como borro esto?",
     "my friend lent me money for the bus",
     "the clients pay him well at the shop",
+    "i need to get out of the house more, im so bored",
+    "he is watching tv.",
 ]
 
 
@@ -231,6 +236,8 @@ def test_the_rules_say_when_danger_words_were_read_as_harmless(
         ("mi abuela me tiene encerrado en la casa hasta que termine la tarea jajaja", "held_or_locked_in"),
         ("the dealer is threatening to repossess my truck, im 2 payments behind", "threats"),
         ("la financiera me amenaza con quitarme la moto si no pago este mes", "threats"),
+        ("my boss is literally killing me with these spreadsheets 😭 send help", "fear_help"),
+        ("mis papas no me dejan salir los fines de semana, tengo 16, es normal?", "cannot_leave"),
     ],
 )
 def test_danger_words_framed_as_not_now_are_set_aside_not_dismissed(
