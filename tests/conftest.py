@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from bot.paths import DATA_DIR
 from tests.server import MODEL, Assistant
 
 # Production logging is the default (bot/logging_setup.py), and importing Rasa-side modules switches it on for
@@ -26,3 +29,19 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         yield running.start()
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of data/ per session, never edited: the `data` fixture copies it for each test."""
+    folder = tmp_path_factory.mktemp("pristine") / "data"
+    shutil.copytree(DATA_DIR, folder)
+    return folder
+
+
+@pytest.fixture()
+def data(pristine: Path, tmp_path: Path) -> Path:
+    """A copy of data/ a test may edit (the repository's own data is never touched)."""
+    folder = tmp_path / "data"
+    shutil.copytree(pristine, folder)
+    return folder

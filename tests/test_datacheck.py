@@ -6,30 +6,13 @@ message names the file, the line and how to fix it. The real data/ must pass.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 from bot import datafile
 from bot.cli import main
 from bot.datacheck import check
 from bot.language import LanguageConfig
 from bot.paths import DATA_DIR
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("data") / "data"
-    shutil.copytree(DATA_DIR, folder)
-    return folder
-
-
-@pytest.fixture()
-def data(pristine: Path, tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    shutil.copytree(pristine, folder)
-    return folder
 
 
 def edit(path: Path, old: str, new: str) -> int:

@@ -7,35 +7,18 @@ through the running server.
 from __future__ import annotations
 
 import logging
-import shutil
 import time
 from pathlib import Path
 
-import pytest
 from rasa.core.nlg.generator import NaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.nlg import LiveResponses
-from bot.paths import DATA_DIR
 
 CARD = "utter_faq/rights_documents"
 OLD = "Try to keep your passport and ID with you."
 NEW = "Keep your passport and your ID card with you at all times."
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("live") / "data"
-    shutil.copytree(DATA_DIR, folder)
-    return folder
-
-
-@pytest.fixture()
-def data(pristine: Path, tmp_path: Path) -> Path:
-    folder = tmp_path / "data"
-    shutil.copytree(pristine, folder)
-    return folder
 
 
 def generator(data: Path, domain: Domain | None = None) -> LiveResponses:
