@@ -482,6 +482,11 @@ def test_a_mistyped_bot_env_is_an_error(monkeypatch) -> None:
         ("me quitaron el pasaporte y no me dejan salir", "report_danger", False),
         ("borra esta conversación", "forget_me", False),  # its own intent: nothing to add
         ("el borrador del contrato dice que me quitan el pasaporte", "report_danger", False),
+        # Mixed signals and a story that is over: the check-in or the survivor reply, and the deletion too.
+        ("no se si estoy bien aqui, el patron guarda los papeles. borra esto por favor", "danger_check_in", True),
+        ("hello?? anyone there. delete this conversation after", "danger_check_in", True),
+        ("years ago I was trafficked, I got out. please erase this chat", "survivor_story", True),
+        ("how do I delete this chat on telegram?", "faq", False),  # a question about deleting, answered as such
     ],
 )
 def test_a_forget_request_inside_a_cry_for_help_is_marked(text: str, intent: str, marked: bool) -> None:
@@ -490,7 +495,7 @@ def test_a_forget_request_inside_a_cry_for_help_is_marked(text: str, intent: str
     from bot.nlu.forget import ForgetRequestExtractor
 
     message = Message(data={"text": text, "intent": {"name": intent, "confidence": 1.0}})
-    ForgetRequestExtractor({"intents": ["report_danger"]}).process([message])
+    ForgetRequestExtractor(ForgetRequestExtractor.get_default_config()).process([message])  # as config.yml has it
     found = [e for e in message.get("entities", []) if e["entity"] == "forget_request"]
     assert bool(found) is marked
 

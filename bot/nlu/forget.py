@@ -1,5 +1,8 @@
 """A cry for help that also asks to delete the conversation gets both: the emergency reply, then the deletion.
 
+The same holds for the check-in ("Are you safe right now?") and for a survivor's story: whoever asks to delete
+the chat in the same breath may be watched, so the request is never lost because the message said more.
+
 "me tienen encerrada, borra esta conversación" is one message with two requests. The danger decision makes it
 `report_danger` (the emergency reply must come first and must not wait for a second message), and this
 component then marks the forget request with a `forget_request` entity. The `forget_request` slot it fills lets
@@ -20,7 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot import datafile
 from bot.language import fold
-from bot.nlu.components import DANGER_INTENT, _RuleComponent, _set_entity, _text
+from bot.nlu.components import CHECK_IN_INTENT, DANGER_INTENT, SURVIVOR_INTENT, _RuleComponent, _set_entity, _text
 from bot.paths import DATA_DIR
 from bot.privacy.events import FORGET_ENTITY
 
@@ -40,11 +43,12 @@ def forget_pattern(phrases: list[str]) -> re.Pattern:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class ForgetRequestExtractor(_RuleComponent):
-    """Marks a forget request inside a danger message (see the module docstring). Place after DangerBackstop."""
+    """Marks a forget request inside a message the danger decision answers (emergency, check-in, survivor), whose
+    intent DIET cannot also make `forget_me` (see the module docstring). Place after DangerBackstop."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"intents": [DANGER_INTENT]}
+        return {"intents": [DANGER_INTENT, CHECK_IN_INTENT, SURVIVOR_INTENT]}
 
     @cached_property
     def pattern(self) -> re.Pattern:
@@ -52,7 +56,7 @@ class ForgetRequestExtractor(_RuleComponent):
 
     def process_one(self, message: Message) -> None:
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-        if intent not in self.config.get("intents", [DANGER_INTENT]):
+        if intent not in self.config["intents"]:
             return
         match = self.pattern.search(fold(_text(message)))
         if match:
