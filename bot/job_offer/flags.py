@@ -16,6 +16,7 @@ from typing import Any
 from bot import datafile, paths
 from bot.job_offer.ages import AgeRule
 from bot.job_offer.employer import EmployerRule
+from bot.job_offer.text import fold
 
 DATA_DIR = paths.DATA_DIR / "job_offer"
 RED_FLAGS_FILE = DATA_DIR / "red_flags.yml"
@@ -65,6 +66,10 @@ class RedFlag:
     patterns: dict[str, PatternSet]
     negative_patterns: dict[str, PatternSet]
     ignore_patterns: dict[str, PatternSet]
+    # Words that show the flag only when the sentence, or the one before, names what it is about
+    # (`weak_context`): "se descuenta del sueldo" is a travel debt after "el pasaje", not after "los impuestos".
+    weak_patterns: dict[str, PatternSet] = field(default_factory=dict)
+    weak_context: dict[str, frozenset[str]] = field(default_factory=dict)
     # Whether a "not" just before a match turns it into evidence that the flag is absent.
     negation: bool = True
     # How much the sign counts towards the graded result (bot/job_offer/result.py): 1 a warning, 2 an ILO
@@ -84,6 +89,16 @@ class ReadingRules:
     hedge_window: int = 6
     # Chat spellings read as the full word ("q" -> "que", "u" -> "you"), per language.
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Words that forbid what they stand next to ("fees are prohibited", "es ilegal cobrar"), and words that do
+    # so after a negation ("nadie está autorizado para cobrar", "not allowed to keep your passport").
+    prohibitions: dict[str, frozenset[str]] = field(default_factory=dict)
+    permissions: dict[str, frozenset[str]] = field(default_factory=dict)
+    # How far after a match a prohibition reaches ("charging a fee is illegal"), within the clause.
+    after_window: int = 4
+    # Words that end that reach after a match ("he keeps my passport, which is illegal" stays a warning).
+    after_breaks: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Negative words that deny a match from inside it ("charge no fees", "cobrar por ningún trámite").
+    inside_negation: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -228,6 +243,11 @@ def parse_flags(raw: dict[str, Any]) -> FlagBook:
                 patterns=_pattern_sets(item.get("patterns"), languages),
                 negative_patterns=_pattern_sets(item.get("negative_patterns"), languages),
                 ignore_patterns=_pattern_sets(item.get("ignore_patterns"), languages),
+                weak_patterns=_pattern_sets(item.get("weak_patterns"), languages),
+                weak_context={
+                    code: frozenset(fold(w) for w in words)
+                    for code, words in _words(item.get("weak_context"), languages).items()
+                },
                 negation=bool(item.get("negation", True)),
                 weight=int(item.get("weight", 1)),
             )
@@ -247,6 +267,11 @@ def parse_flags(raw: dict[str, Any]) -> FlagBook:
             code: {str(k).lower(): str(v).lower() for k, v in ((reading.get("aliases") or {}).get(code) or {}).items()}
             for code in languages
         },
+        prohibitions=_words(reading.get("prohibitions"), languages),
+        permissions=_words(reading.get("permissions"), languages),
+        after_window=int(reading.get("after_window", 4)),
+        after_breaks=_words(reading.get("after_breaks"), languages),
+        inside_negation=_words(reading.get("inside_negation"), languages),
     )
     pay = _pay_rule(raw.get("high_pay"), languages)
     if pay and pay.flag not in ids:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
@@ -21,7 +22,7 @@ from bot.job_offer.flags import FlagBook, PatternSet
 from bot.job_offer.text import fold
 
 FOLD_COMPONENT = "job_offer_fold"
-KINDS = ("pos", "neg", "ign")
+KINDS = ("pos", "neg", "ign", "weak")
 _GAP_STOPS = [".", "!", "?", ";", "¿", "¡"]
 
 
@@ -51,6 +52,10 @@ def make_fold_tokens(nlp, name, aliases):  # noqa: ANN001 - spaCy's config valid
 def build_pipeline(language: str, aliases: dict[str, str] | None = None) -> Language:
     """A blank `language` pipeline with lookup lemmas and folding; raises if the lookups are missing."""
     nlp = spacy.blank(language)
+    if language == "en":
+        # Lowercased, "ID" would be read as "I'd" ("i", "d"): keep it one word, the document.
+        for word in ("id", "ids"):
+            nlp.tokenizer.add_special_case(word, [{ORTH: word}])
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.add_pipe(FOLD_COMPONENT, config={"aliases": dict(aliases or {})})
     nlp.initialize()
@@ -71,6 +76,17 @@ class Hit:
     near: bool = False
 
 
+def sentence_numbers(doc: Doc) -> list[int]:
+    """The sentence of every token: a new one after a line break or a full stop, question or semicolon."""
+    sentence = 0
+    numbers = []
+    for token in doc:
+        if token.is_space and "\n" in token.text or token.norm_ in _GAP_STOPS:
+            sentence += 1
+        numbers.append(sentence)
+    return numbers
+
+
 class FlagMatcher:
     """All patterns of all flags for one language, compiled once."""
 
@@ -83,7 +99,8 @@ class FlagMatcher:
         self.by_lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.near: list[tuple[str, int, list[frozenset[str]]]] = []
         for flag in book.flags:
-            for kind, sets in zip(KINDS, (flag.patterns, flag.negative_patterns, flag.ignore_patterns), strict=True):
+            kinds = (flag.patterns, flag.negative_patterns, flag.ignore_patterns, flag.weak_patterns)
+            for kind, sets in zip(KINDS, kinds, strict=True):
                 pattern_set = sets.get(language) or PatternSet()
                 self._add(f"{flag.id}|{kind}", pattern_set)
 
@@ -139,12 +156,7 @@ class FlagMatcher:
     def _near_hits(self, doc: Doc) -> set[Hit]:
         """Hits of the near rules: one word of each set, all within the rule's distance, same sentence."""
         found: set[Hit] = set()
-        sentence = 0
-        sentence_of = []
-        for token in doc:
-            if token.is_space and "\n" in token.text or token.norm_ in _GAP_STOPS:
-                sentence += 1
-            sentence_of.append(sentence)
+        sentence_of = sentence_numbers(doc)
         for key, within, sets in self.near:
             positions = [[t.i for t in doc if t.norm_ in words or t.lemma_ in words] for words in sets]
             if not all(positions):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,7 @@ from bot.job_offer.amounts import WageFinder
 from bot.job_offer.employer import EmployerFinder
 from bot.job_offer.flags import FlagBook, default_flags, load_flags
 from bot.job_offer.language import detect_language
-from bot.job_offer.pipeline import FlagMatcher, Hit, build_pipeline
+from bot.job_offer.pipeline import FlagMatcher, Hit, build_pipeline, sentence_numbers
 from bot.job_offer.text import DEFAULT_MAX_CHARS, clean, fold_same_length, lower_same_length
 
 if TYPE_CHECKING:
@@ -212,25 +212,40 @@ class OfferReader:
         return bool({"job", "offer"} & set(kinds)) and len(others) >= routing.min_kinds
 
     def _resolved_hits(self, doc: Doc, lang: str, matcher: FlagMatcher) -> list[tuple[Hit, str]]:
-        """Hits after ignores, negation, hedging and overlaps: (hit, "pos" or "neg")."""
+        """Hits after ignores, context, negation, prohibition, hedging and overlaps: (hit, "pos" or "neg")."""
         rules = self.book.rules
         hits = matcher.hits(doc)
         ignores = [h for h in hits if h.kind == "ign"]
+        sentences = sentence_numbers(doc)
+        breaks = rules.breaks.get(lang, frozenset())
         kept: list[tuple[Hit, str, bool]] = []  # (hit, kind, kind came from a negation word)
         for hit in hits:
-            if hit.kind == "ign" or any(_overlap(hit, i) for i in ignores if i.flag == hit.flag):
+            if hit.kind == "ign":
                 continue
-            breaks = rules.breaks.get(lang, frozenset())
+            # An ignore cancels what only looks like the sign; a reassurance inside it still counts ("the
+            # employer pays everything, no fees").
+            if hit.kind != "neg" and any(_overlap(hit, i) for i in ignores if i.flag == hit.flag):
+                continue
+            flag = self.book.get(hit.flag)
+            if hit.kind == "weak":
+                if flag is None or not _in_context(doc, sentences, hit, flag.weak_context.get(lang, frozenset())):
+                    continue
+                hit = replace(hit, kind="pos")
             context = _before(doc, hit.start, rules.window, breaks)
             doubt = _before(doc, hit.start, rules.hedge_window, breaks)
             if any(t.text in rules.hedges.get(lang, frozenset()) for t in doubt):
                 continue  # "I don't know if they keep it" settles nothing
             kind, negated = hit.kind, False
-            flag = self.book.get(hit.flag)
             if kind == "pos" and flag is not None and flag.negation:
                 negations = rules.negation.get(lang, frozenset())
                 inside = list(doc[hit.start : hit.end]) if hit.near else []
-                negated = any(t.norm_ in negations for t in context + inside)
+                # A negative word inside the match denies it too ("charge no fees"), except as its first word.
+                denied = rules.inside_negation.get(lang, frozenset())
+                negated = (
+                    any(t.norm_ in negations for t in context + inside)
+                    or any(t.norm_ in denied for t in doc[hit.start + 1 : hit.end])
+                    or self._forbidden(doc, hit, lang, doubt)
+                )
                 kind = "neg" if negated else kind
             kept.append((hit, kind, negated))
         resolved = []
@@ -249,6 +264,27 @@ class OfferReader:
                 resolved.append((hit, kind))
         return resolved
 
+    def _forbidden(self, doc: Doc, hit: Hit, lang: str, before: list) -> bool:
+        """Whether the clause forbids what the match says ("fees are prohibited", "nadie está autorizado a cobrar")."""
+        rules = self.book.rules
+        prohibitions = rules.prohibitions.get(lang, frozenset())
+        permissions = rules.permissions.get(lang, frozenset())
+        negations = rules.negation.get(lang, frozenset())
+        stops = rules.breaks.get(lang, frozenset()) | rules.after_breaks.get(lang, frozenset())
+        after = []
+        for token in doc[hit.end : hit.end + rules.after_window]:
+            if token.is_punct or token.is_space or token.norm_ in stops:
+                break
+            after.append(token)
+        if _asked(doc, hit):
+            return False  # "is it illegal for them to keep my passport?" is a worry, not a reassurance
+        for token in before + after:
+            if token.norm_ in prohibitions:
+                return True
+            if token.norm_ in permissions and any(t.norm_ in negations for t in doc[max(0, token.i - 2) : token.i]):
+                return True
+        return False
+
 
 def _overlap(a: Hit, b: Hit) -> bool:
     return a.start_char < b.end_char and b.start_char < a.end_char
@@ -260,6 +296,27 @@ def _inside(inner: Hit, outer: Hit) -> bool:
 
 def _length(hit: Hit) -> int:
     return hit.end_char - hit.start_char
+
+
+def _in_context(doc: Doc, sentences: list[int], hit: Hit, words: frozenset[str]) -> bool:
+    """Whether the hit's sentence or the one before it has one of `words` (word or dictionary form)."""
+    here = sentences[hit.start]
+    return any((t.norm_ in words or t.lemma_ in words) for t in doc if here - 1 <= sentences[t.i] <= here)
+
+
+def _asked(doc: Doc, hit: Hit) -> bool:
+    """Whether the hit's sentence is a question (ends with "?" or opens with "¿")."""
+    for token in doc[hit.end :]:
+        if token.text in ("?", "¿") or (token.is_space and "\n" in token.text):
+            return token.text == "?"
+        if token.text in (".", "!", ";"):
+            return False
+    for token in reversed(doc[: hit.start]):
+        if token.text == "¿":
+            return True
+        if token.text in (".", "!", ";", "?") or (token.is_space and "\n" in token.text):
+            return False
+    return False
 
 
 def _before(doc: Doc, start: int, window: int, breaks: frozenset[str]) -> list:
