@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.digest import digest
 from bot.paths import DATA_DIR, REPO_ROOT
 
 MODELS = REPO_ROOT / "models"
@@ -53,14 +54,6 @@ class PublishError(RuntimeError):
 # --- what the model was trained on ------------------------------------------------------------------------
 
 
-def _digest(paths: list[Path]) -> str:
-    sha = hashlib.sha256()
-    for path in sorted(paths):
-        sha.update(str(path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path).encode())
-        sha.update(path.read_bytes())
-    return sha.hexdigest()[:16]
-
-
 def training_shape(data_dir: Path = DATA_DIR, repo: Path = REPO_ROOT) -> dict[str, Any]:
     """Fingerprints of what a model is trained on. Only `examples` may differ for `rasa train --finetune`."""
     from bot import datafile
@@ -72,13 +65,13 @@ def training_shape(data_dir: Path = DATA_DIR, repo: Path = REPO_ROOT) -> dict[st
                 intents.add(str(block["intent"]))
     generated = repo / "domain" / "generated"
     return {
-        "config": _digest([repo / "config.yml"]),
-        "domain": _digest([p for p in (repo / "domain").rglob("*.yml") if generated not in p.parents]),
+        "config": digest([repo / "config.yml"]),
+        "domain": digest([p for p in (repo / "domain").rglob("*.yml") if generated not in p.parents]),
         # Response names, not their texts (texts are served live from data/ and never need a model).
         "responses": hashlib.sha256(json.dumps(_response_names(data_dir)).encode()).hexdigest()[:16],
-        "stories": _digest([*(data_dir / "stories").glob("*.yml"), *(data_dir / "rules").glob("*.yml")]),
+        "stories": digest([*(data_dir / "stories").glob("*.yml"), *(data_dir / "rules").glob("*.yml")]),
         "intents": sorted(intents),
-        "examples": _digest(list((data_dir / "nlu").glob("*.yml"))),
+        "examples": digest(list((data_dir / "nlu").glob("*.yml"))),
     }
 
 

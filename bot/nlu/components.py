@@ -205,6 +205,13 @@ class DangerClassifier(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {"intent": DANGER_INTENT, "c": 10.0}
 
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Its features are computed in bot/safety: a change there retrains it (bot/digest.py says why)."""
+        from bot.digest import digest, module_files
+
+        return digest(module_files("bot.safety.classifier", "bot.safety.normalise"))
+
     def __init__(
         self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, scorer: Any = None
     ) -> None:

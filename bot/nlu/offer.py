@@ -56,6 +56,17 @@ class OfferRouter(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {"c": 4.0}
 
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """It also learns from the labelled offers and reads routing.yml, with features computed in bot/job_offer:
+        a change to any of them retrains it (bot/digest.py says why)."""
+        from bot.digest import digest, module_files
+        from bot.job_offer.labelled import TRAINING_FILE
+        from bot.job_offer.routing import ROUTING_FILE
+
+        code = module_files(*(f"bot.job_offer.{name}" for name in ("routing", "ngram", "text", "labelled")))
+        return digest([TRAINING_FILE, ROUTING_FILE, *code])
+
     def __init__(
         self,
         config: dict[str, Any],

@@ -128,3 +128,20 @@ def test_without_a_trained_router_nothing_changes() -> None:
     message = _message(J1_STYLE_OFFERS[0], "faq")
     OfferRouter({}, None, None, None).process([message])
     assert message.get("intent")["name"] == "faq" and message.get(OFFER_ROUTING) is None
+
+
+def test_an_edit_to_the_labelled_offers_retrains_the_router_not_the_cached_one(tmp_path, monkeypatch) -> None:
+    """Rasa reuses a cached component unless its fingerprint changes; the router learns from a file Rasa does not
+    see, so that file is part of the fingerprint (without it, a new labelled offer never reached the model)."""
+    import shutil
+
+    import bot.job_offer.labelled as labelled
+    from bot.nlu.offer import OfferRouter
+
+    copy = tmp_path / "labelled_offers.yml"
+    shutil.copy2(labelled.TRAINING_FILE, copy)
+    monkeypatch.setattr(labelled, "TRAINING_FILE", copy)
+    before = OfferRouter.fingerprint_addon({})
+    assert OfferRouter.fingerprint_addon({}) == before  # stable: an unchanged file keeps the cache
+    copy.write_text(copy.read_text(encoding="utf-8") + "\n# one more line\n", encoding="utf-8")
+    assert OfferRouter.fingerprint_addon({}) != before
