@@ -147,6 +147,57 @@ MUST_CATCH = [
     # missed by batch I (after its first score)
     ("theyre watching. just tell me a number to text", {"fear_help"}),
     ("i need to get out of the farm, we are in florida somewhere", {"fear_help"}),
+    # missed by batch J (after its first score), each with paraphrases of our own: someone who cannot talk or call
+    # freely and asks for a quiet way to reach help; leaving now with nowhere to go
+    ("cant talk long he comes back at 6. need a number i can TEXT not call", {"fear_help"}),
+    ("i cant talk now, she comes back in ten minutes", {"fear_help"}),
+    ("is there a number i can message not call? he listens to everything", {"fear_help"}),
+    ("ayuda no puedo hablar mucho", {"fear_help"}),
+    ("no puedo hablar ahorita, el patron esta escuchando", {"fear_help"}),
+    ("hay algun numero para mandar mensaje? no puedo llamar, el patron escucha todo", {"fear_help"}),
+    ("i need to get out tonight. where can i go", {"fear_help"}),
+    ("i have to get out tonight, where can i sleep", {"fear_help"}),
+    ("necesito salir hoy. a donde voy??", {"fear_help"}),
+    ("tengo que irme hoy, donde me puedo quedar?", {"fear_help"}),
+    # sextortion; those who leave are hunted; "or else"
+    ("now hes saying he will post her pics unless she sends more. shes 12", {"threats"}),
+    ("he says he will leak her videos unless she pays him", {"threats"}),
+    ("ahora le piden dinero o las publican", {"threats"}),
+    ("me piden mas fotos o las suben a internet", {"threats"}),
+    ("el dueno tiene nuestros pasaportes. dice que a las que se van las busca", {"threats", "document_taken"}),
+    ("a las que se escapan las encuentran y las golpean", {"threats"}),
+    ("the ones who run away, he always finds them", {"threats"}),
+    ("boss says i have to do extras or he reports me", {"threats"}),
+    # put to dance at a club for a debt; a debt that grows, said with words in between
+    (
+        "kinda funny lol they got me dancing at a club and the manager says my debt is 12k and it grows every week",
+        {"forced_sex_work", "debt_bondage"},
+    ),
+    ("they have me stripping at a bar to pay the debt", {"forced_sex_work"}),
+    ("the manager says our debt is 9 thousand and it grows each month", {"debt_bondage"}),
+    ("la deuda ya es de 20 mil y sigue creciendo cada semana", {"debt_bondage"}),
+    # a young person and different men; made to film for paying viewers; a child streamed or sent to beg
+    ("theres a girl maybe 14 at the motel, different men go in every night", {"forced_sex_work"}),
+    ("older men come to pick up the girl next door every night, she is maybe 13", {"forced_sex_work"}),
+    ("su tio la pone a hacer videos por la computadora y hay senores que pagan", {"forced_sex_work"}),
+    ("the owner makes her do videos on camera for men who pay online", {"forced_sex_work"}),
+    ("someone is livestreaming a little kid on a site and ppl are paying", {"child_exploited"}),
+    ("somebody is streaming a child on a website and people are tipping", {"child_exploited"}),
+    ("el la pone a pedir dinero en la calle todo el dia", {"child_exploited"}),
+    ("a la nina la mandan a pedir limosna en el semaforo", {"child_exploited"}),
+    ("my 11 yo is on a game chat with an adult who told her to send photos", {"child_exploited"}),
+    ("mi hija de 10 esta chateando con un adulto que le pidio fotos", {"child_exploited"}),
+    # forced into a vehicle; kept in an apartment; never alone
+    ("a man at the gas station just pushed a girl into the trunk of a gray honda", {"held_or_locked_in"}),
+    ("he shoved a woman into a white van outside the store", {"held_or_locked_in"}),
+    ("empujaron a una muchacha a una camioneta afuera de la tienda", {"held_or_locked_in"}),
+    ("me tiene en un apartamento aqui y ya me quito el pasaporte", {"held_or_locked_in", "document_taken"}),
+    ("a guard follows us to the store", {"cannot_leave"}),
+    # a hypothetical the writer says is about them ("asking for me")
+    (
+        "hypothetically if someone was being made to work for no pay and the owner had her passport... asking for me",
+        {"not_paid_forced"},
+    ),
 ]
 
 
@@ -196,6 +247,46 @@ NOT_DANGER = [
     "the clients pay him well at the shop",
     "i need to get out of the house more, im so bored",
     "he is watching tv.",
+    # false alarms of batch J (after its first score), and paraphrases: a parent's or a school's rule, an object
+    # "kidnapped", one long day, a document office, what the law gives, a story that is over
+    "lol my mom took my phone and locked me in my room until i finish my homework, send help 😭",
+    "my dad took my phone and locked me in till i finish my essay lol",
+    "my parents are super strict, they wont let me go to the mall alone and they check my phone every night. im 15",
+    "my mom checks my phone and wont let me go to the movies alone",
+    "jajaja mi mama me tiene secuestrada haciendo tamales desde las 6am 😂",
+    "my toddler has me held hostage, i havent sat down since 6am 😂",
+    "mi hermanito tiene secuestrado el control de la tele desde ayer 🙄",
+    "my brother kidnapped my charger again",
+    "mi mama me secuestro el celular hasta q termine la tarea 😩 auxilio",
+    "fui a migracion a renovar mi residencia y se quedaron con mi pasaporte para ponerle el sello",
+    "migracion tiene mis documentos originales mientras revisan mi caso, puedo viajar?",
+    "en la escuela de mi hijo no los dejan salir al recreo si no terminan la tarea, eso esta permitido?",
+    "cuantos dias de vacaciones me tocan por ley en Mexico si llevo 2 anos",
+    "me toca trabajar el domingo",
+    "trabaje de interna y la patrona se quedo con mi pasaporte, eso fue en 2017, ya sali y tengo mi visa. todavia"
+    " puedo reclamar los salarios que no me pago?",
+    "I survived being trafficked as a teen, it was 12 years ago. I'm in college now studying social work",
+    "I was trafficked as a teenager. That was 15 years ago and my trafficker is in prison. How do survivors tell"
+    " their kids?",
+    "when i was 14 my uncle sold me to a man. im 29 now, safe in Canada, two kids. some days it still hits me",
+    "my landlord wont give back my deposit and says I still owe him for the carpet",
+    "el casero no me quiere devolver el deposito y dice q le debo la pintura",
+    "my student loan debt is 30k and it grows every month because of interest",
+    "my roommate locked me out of the bathroom for 40 min, someone call the UN",
+    "can he make me stay late on friday?",
+    "me quede encerrado en el elevador 10 minutos",
+    # the words of the rules added for batch J, in ordinary messages
+    "i cant talk now, im at work, ill text you later",
+    "no puedo llamar porque no tengo saldo",
+    "i need to get out tonight, been studying all day, where should we go for drinks?",
+    "necesito salir hoy de compras, donde hay una plaza buena?",
+    "my friend got me dancing at the club last night lol",
+    "mandame las fotos de la fiesta o las subo yo",
+    "threw the groceries into the trunk",
+    "my son is livestreaming minecraft and people are tipping him",
+    "mi mama me pone a vender tamales los domingos",
+    "the ones who leave early get paid less",
+    "this is gonna sound dramatic but my cat locked me out of my room",
 ]
 
 
@@ -256,6 +347,14 @@ def test_danger_words_framed_as_not_now_are_set_aside_not_dismissed(
         "jaja no, en serio, todavia me tienen encerrada",
         "me tienen encerrada y estoy bien asustada",  # "estoy bien" + adjective is not "I'm fine"
         "I got out of the house but they took my passport and they are looking for me",  # escaped is not safe
+        # a hedge before a report is not a joke (batches I and J): "sound dramatic", "overreacting", "exagero",
+        # "if this counts", and the exploiter's role in scare quotes
+        "jaja ok this is gonna sound dramatic but the door gets locked from outside at night",
+        "kinda embarrassing lol but the boss locks the door from outside when we sleep, idk if this counts",
+        "probably overreacting lol but he keeps her phone and she cant quit because he knows where her kids live",
+        "de seguro exagero jaja pero el dueno no nos deja salir ni los domingos y nos revisa los celulares",
+        'jajaja mi "novio" me presto con sus amigos para pagar la comida',
+        'my "boss" makes me sleep in the van lol',
     ],
 )
 def test_a_present_danger_beats_a_laugh_or_a_past_story(detector: DangerDetector, text: str) -> None:

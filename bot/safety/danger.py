@@ -256,7 +256,7 @@ class _LanguageMatcher:
             if group.when != "always" and not now and (offer_question or self._in_question(doc, frames, start, breaks)):
                 harmless = True
                 continue
-            if group.when == "with_context" and not self._has_context(doc, group.context, start, end):
+            if group.when == "with_context" and not self._has_context(doc, group.context, start, end, blocked):
                 continue
             # A trivial object frames the danger words near it in the same sentence ("stuck in this lecture,
             # somebody rescue me"); a routine one only in the same clause ("my boss took my passport, the embassy
@@ -316,7 +316,9 @@ class _LanguageMatcher:
         if not endings:
             return False, False
         first = min(s for s, _ in endings)
-        hit_clauses = {clause[h.start] for h in hits}
+        # A word that is danger only by its context does not make a clause present either: "todavía puedo reclamar
+        # los salarios que no me pagó?" asks about a story that is over (batch J).
+        hit_clauses = {clause[h.start] for h in hits if not h.contextual}
         dated_clauses = {clause[s] for s, _ in spans["past"] + endings}
         # "for weeks" in "back in 2016 they kept me in a house for weeks" is dated: not a present marker.
         present_clauses = {clause[s] for s, _ in present} - {clause[s] for s, _ in spans["past"]}
@@ -349,8 +351,13 @@ class _LanguageMatcher:
         return False
 
     @staticmethod
-    def _has_context(doc: Doc, context: tuple[str, ...], start: int, end: int) -> bool:
-        words = {t.lower_ for t in doc if not start <= t.i < end} | {t.lemma_ for t in doc if not start <= t.i < end}
+    def _has_context(
+        doc: Doc, context: tuple[str, ...], start: int, end: int, blocked: list[tuple[int, int]] = ()
+    ) -> bool:
+        """A context word outside the match, and outside a not-danger phrase: the "secuestrado" of "mi hermanito
+        tiene secuestrado el control de la tele" does not make "hermanito" a child in danger (batch J)."""
+        tokens = [t for t in doc if not start <= t.i < end and not any(s <= t.i < e for s, e in blocked)]
+        words = {t.lower_ for t in tokens} | {t.lemma_ for t in tokens}
         for entry in context:
             if entry.endswith("*"):
                 if any(w.startswith(entry[:-1]) for w in words):
@@ -361,10 +368,12 @@ class _LanguageMatcher:
 
 
 def _piled_up(readings: list[_Reading]) -> bool:
-    """Separate danger facts (matches that do not overlap) of different signals, in one language's reading."""
+    """Separate danger facts (matches that do not overlap) of different signals, in one language's reading. A match
+    an everyday object already frames is not a fact ("lol my mom locked me in my room until i finish my homework,
+    send help": the "help" is about the homework, batch J)."""
     for reading in readings:
         facts: list[tuple[int, int, set[str]]] = []
-        for hit in sorted(reading.hits, key=lambda h: h.start):
+        for hit in sorted((h for h in reading.hits if h.soft is None), key=lambda h: h.start):
             if facts and hit.start < facts[-1][1]:
                 start, end, signals = facts[-1]
                 facts[-1] = (start, max(end, hit.end), signals | {hit.signal})
