@@ -4,8 +4,9 @@
 1. trains a candidate into models/candidates/ (`rasa train --finetune` from the live model when only training
    examples changed since it was trained, a full training otherwise);
 2. runs the conversation tests (tests/conversations) on it;
-3. runs the quality gates: held-out intent accuracy per language (tests/eval) and danger detection on the
-   labelled set (tests/safety/danger_set.yml). A figure passes when it reaches its target, or when it is no worse
+3. runs the quality gates: held-out intent accuracy per language (tests/eval), danger detection on the
+   labelled set (tests/safety/danger_set.yml) and the share of held-out job offers (tests/job_offer/offers.yml)
+   the model routes to the job-offer check. A figure passes when it reaches its target, or when it is no worse
    than the live model's (a model already below a target is not made worse); danger recall has no such slack;
 4. only then archives it (models/archive/, the last five published models with their figures), makes it
    models/assistant.tar.gz (what a restart loads), and loads it into the running Rasa server through Rasa's
@@ -49,6 +50,9 @@ TOLERANCE = 0.005
 
 class PublishError(RuntimeError):
     """A step refused the candidate; the message says which and why."""
+
+
+OFFERS_ROUTED = "job offers routed to the check (held out)"
 
 
 # --- what the model was trained on ------------------------------------------------------------------------
@@ -149,8 +153,10 @@ class Gate:
 
 
 def figures(model: Path) -> dict[str, float]:
-    """The gated figures of a model: held-out intent accuracy per language, danger on the labelled set."""
-    from bot.eval import danger, nlu, safety
+    """The gated figures of a model: held-out intent accuracy per language, danger on the labelled set, and the
+    share of held-out job offers routed to the check."""
+    from bot.eval import danger, job_offer_conversation, nlu, safety
+    from bot.job_offer.labelled import HELD_OUT_FILE, load_file
 
     out: dict[str, float] = {}
     report = nlu.evaluate(model)
@@ -160,11 +166,14 @@ def figures(model: Path) -> dict[str, float]:
     labelled = safety.evaluate(model, [danger.DEFAULT_SET])[0]
     out["danger recall (labelled set)"] = labelled.recall()
     out["false alarms (labelled set)"] = labelled.false_alarm_rate()
+    # The model's part of the job-offer check: pasted offers reach it (the signs are read outside the model).
+    held_out = [("held out", load_file(HELD_OUT_FILE).offers)]
+    out[OFFERS_ROUTED] = job_offer_conversation.evaluate(model, held_out)[0].figures()["routed"]
     return out
 
 
 def gates(candidate: dict[str, float], live: dict[str, float] | None) -> list[Gate]:
-    from bot.eval import danger, nlu
+    from bot.eval import danger, job_offer_conversation, nlu
 
     live = live or {}
     out = []
@@ -175,6 +184,8 @@ def gates(candidate: dict[str, float], live: dict[str, float] | None) -> list[Ga
             out.append(Gate(name, value, danger.RECALL_TARGET, live.get(name), slack=False))
         elif name.startswith("false alarms"):
             out.append(Gate(name, value, danger.FALSE_ALARM_TARGET, live.get(name), higher_is_better=False))
+        elif name == OFFERS_ROUTED:
+            out.append(Gate(name, value, job_offer_conversation.TARGETS["routed"], live.get(name)))
     return out
 
 
