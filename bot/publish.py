@@ -324,7 +324,8 @@ def publish(archive: Archive, steps: Steps | None = None, full: bool = False, sa
         say("== quality gates")
         measured = steps.figures(candidate)
         live_figures = (current or {}).get("figures")
-        if live_figures is None and current is not None and archive.file(current).exists():
+        unknown = live_figures is None or bool(set(measured) - set(live_figures))  # or a gate added since
+        if unknown and current is not None and archive.file(current).exists():
             say("   (measuring the live model too, once, to compare)")
             live_figures = steps.figures(archive.file(current))
             current["figures"] = live_figures

@@ -150,3 +150,16 @@ def test_the_training_shape_tells_an_examples_edit_from_a_new_intent(tmp_path: P
     assert can_finetune({"shape": before}, examples_only)
     path.write_text(path.read_text(encoding="utf-8") + "\n  - intent: brand_new\n    examples: |\n      - x\n")
     assert not can_finetune({"shape": before}, training_shape(data))
+
+
+def test_a_gate_added_since_the_live_model_was_published_measures_the_live_model_again(archive: Archive) -> None:
+    """A live model published before a gate existed has no figure for it: it is measured, not failed by default."""
+    before = {k: v for k, v in GOOD.items() if k != OFFERS_ROUTED}
+    publish(archive, Fake(figures=before).steps(), say=quiet)
+    below_target_as_before = {**GOOD, OFFERS_ROUTED: 0.7}  # under the 95 % target, but the live model is no better
+    fake = Fake(figures=below_target_as_before)
+    fake.count = 1  # its candidate is model 2
+    said: list[str] = []
+    assert publish(archive, fake.steps(), say=said.append) == 0, said
+    assert any("measuring the live model too" in line for line in said)
+    assert fake.loaded == ["model 2"]
