@@ -65,6 +65,12 @@ class AgeFinder:
         after = re.findall(r"[a-z/'\-]+", folded[match.end() : match.end() + 14])[:1]
         if after and after[0] in self.rule.after:
             return True
+        # A digit glued to letters that are not an age word ("6xx xxx xxx", "3rd", "4x4") is no age.
+        if re.match(r"[a-z]", folded[match.end() : match.end() + 1]):
+            return False
+        # Nor is a number followed by more digits ("al 6 12 34 56", a phone number).
+        if re.match(r"[ \t]?\d", folded[match.end() : match.end() + 2]):
+            return False
         before = re.findall(r"[a-z']+", folded[max(0, match.start() - 30) : match.start()])[-3:]
         return any(word in self.rule.people for word in before)
 

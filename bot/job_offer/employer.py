@@ -20,6 +20,9 @@ _DOMAIN = re.compile(
     r"(?:@|\b)(?:www\.)?([a-z0-9][a-z0-9-]*)\.(?:[a-z0-9-]+\.)*(?:com|org|net|gov|edu|info|biz|[a-z]{2})\b(?:\.[a-z]{2})?"
 )
 
+# Words before a business's name that make it a meeting place ("lobby of Hotel X", "en el Hotel X").
+_VENUE = re.compile(r"(?:(?:lobby|vestibulo|recepcion)(?: of| del| de)?(?: the| el)?|en el|en la|at the|in the)\W*$")
+
 
 @dataclass(frozen=True)
 class EmployerRule:
@@ -31,6 +34,11 @@ class EmployerRule:
     street_words: tuple[str, ...]
     labels: tuple[str, ...]
     only_before_number: tuple[str, ...] = ()
+    # A business's own name, read on the text as typed: capitalised words before ("Golden Harvest Electronics",
+    # "Pearl Crest Hotel") or after ("Hotel Las Palmas", "Constructora Del Valle") one of these words.
+    business_after: tuple[str, ...] = ()
+    business_before: tuple[str, ...] = ()
+    not_names: frozenset[str] = frozenset()
     # An offer-like text naming no employer, with at least this classifier probability, shows the sign.
     unnamed_min_words: int = 12
     unnamed_probability: float = 1.0
@@ -51,6 +59,9 @@ class EmployerRule:
             street_words=flat("street_words"),
             labels=flat("labels"),
             only_before_number=flat("only_before_number"),
+            business_after=tuple(str(w) for code in (raw.get("business_after") or {}).values() for w in code or ()),
+            business_before=tuple(str(w) for code in (raw.get("business_before") or {}).values() for w in code or ()),
+            not_names=frozenset(fold(str(w)) for w in raw.get("not_names") or ()),
             unnamed_min_words=int(raw.get("unnamed_offer_min_words", 12)),
             unnamed_probability=float(raw.get("unnamed_offer_probability", 1.0)),
         )
@@ -60,7 +71,7 @@ class EmployerRule:
 class EmployerName:
     start: int
     end: int
-    kind: str  # legal_form, public_body, domain, address, label
+    kind: str  # legal_form, public_body, domain, address, label, business
 
 
 def _words(words: tuple[str, ...]) -> str:
@@ -87,11 +98,38 @@ class EmployerFinder:
             if streets
             else None
         )
+        # A capitalised name word: "Golden", "Río", "O'Neill", "Tri-County" (not an all-caps shout).
+        name = r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü'’&-]+"
+        after = "|".join(re.escape(w) for w in sorted(set(rule.business_after), key=len, reverse=True))
+        before = "|".join(re.escape(w) for w in sorted(set(rule.business_before), key=len, reverse=True))
+        self._business_after = (
+            re.compile(rf"(?<![\w-])((?:{name}[ \t]+){{1,4}})(?:{after})(?![\w-])") if after else None
+        )
+        self._business_before = (
+            re.compile(
+                rf"(?<![\w-])(?:{before})[ \t]+((?:(?:de|del|la|las|los|el|y)[ \t]+)?{name}(?:[ \t]+{name}){{0,3}})"
+            )
+            if before
+            else None
+        )
         labels = _words(rule.labels)
         self._label = re.compile(rf"(?<![a-z])(?:{labels})\s*:\s*[a-z0-9]") if labels else None
 
-    def find(self, folded: str) -> EmployerName | None:
-        """The first piece of evidence that an employer is named, or None."""
+    def business(self, original: str) -> EmployerName | None:
+        """A business's own name in the text as typed ("Golden Harvest Electronics", "Hotel Las Palmas")."""
+        for pattern in (self._business_after, self._business_before):
+            for match in pattern.finditer(original) if pattern else ():
+                words = [fold(w) for w in match.group(1).split()]
+                if _VENUE.search(fold(original[: match.start()])[-20:]):
+                    continue  # where an interview is held, not who employs
+                if any(
+                    w not in self.rule.not_names for w in words if w not in ("de", "del", "la", "las", "los", "el", "y")
+                ):
+                    return EmployerName(match.start(), match.end(), "business")
+        return None
+
+    def find(self, folded: str, original: str | None = None) -> EmployerName | None:
+        """The first piece of evidence that an employer is named, or None (`original`: the text as typed)."""
         for kind, pattern in (
             ("legal_form", self._legal),
             ("public_body", self._bodies),
@@ -105,4 +143,4 @@ class EmployerFinder:
             host = match.group(1)
             if host not in self.rule.free_mail and host not in self.rule.not_employer_sites:
                 return EmployerName(match.start(), match.end(), "domain")
-        return None
+        return self.business(original) if original else None

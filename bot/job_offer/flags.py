@@ -70,6 +70,9 @@ class RedFlag:
     # (`weak_context`): "se descuenta del sueldo" is a travel debt after "el pasaje", not after "los impuestos".
     weak_patterns: dict[str, PatternSet] = field(default_factory=dict)
     weak_context: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Words that say a weak match is about something else when its own sentence names no `weak_context` word
+    # ("housing, $60 a week, deducted from your pay" after a sentence about the visa is not a travel debt).
+    weak_other: dict[str, frozenset[str]] = field(default_factory=dict)
     # Whether a "not" just before a match turns it into evidence that the flag is absent.
     negation: bool = True
     # How much the sign counts towards the graded result (bot/job_offer/result.py): 1 a warning, 2 an ILO
@@ -247,6 +250,10 @@ def parse_flags(raw: dict[str, Any]) -> FlagBook:
                 weak_context={
                     code: frozenset(fold(w) for w in words)
                     for code, words in _words(item.get("weak_context"), languages).items()
+                },
+                weak_other={
+                    code: frozenset(fold(w) for w in words)
+                    for code, words in _words(item.get("weak_other"), languages).items()
                 },
                 negation=bool(item.get("negation", True)),
                 weight=int(item.get("weight", 1)),

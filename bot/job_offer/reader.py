@@ -163,7 +163,7 @@ class OfferReader:
                     Evidence(flag, cleaned[adult.start : adult.end], adult.start, adult.end, code)
                 )
         if self.employer:
-            name = self.employer.find(folded)
+            name = self.employer.find(folded, cleaned)
             if name:
                 flag = self.employer.rule.flag
                 negative.setdefault(flag, []).append(
@@ -228,7 +228,13 @@ class OfferReader:
                 continue
             flag = self.book.get(hit.flag)
             if hit.kind == "weak":
-                if flag is None or not _in_context(doc, sentences, hit, flag.weak_context.get(lang, frozenset())):
+                if flag is None or not _in_context(
+                    doc,
+                    sentences,
+                    hit,
+                    flag.weak_context.get(lang, frozenset()),
+                    flag.weak_other.get(lang, frozenset()),
+                ):
                     continue
                 hit = replace(hit, kind="pos")
             context = _before(doc, hit.start, rules.window, breaks)
@@ -298,10 +304,24 @@ def _length(hit: Hit) -> int:
     return hit.end_char - hit.start_char
 
 
-def _in_context(doc: Doc, sentences: list[int], hit: Hit, words: frozenset[str]) -> bool:
-    """Whether the hit's sentence or the one before it has one of `words` (word or dictionary form)."""
+def _in_context(
+    doc: Doc, sentences: list[int], hit: Hit, words: frozenset[str], other: frozenset[str] = frozenset()
+) -> bool:
+    """Whether the hit's sentence or the one before it has one of `words` (word or dictionary form).
+
+    When the hit's own sentence has none of them but names one of `other` (housing, taxes), the sentence is about
+    that, and the one before does not count.
+    """
     here = sentences[hit.start]
-    return any((t.norm_ in words or t.lemma_ in words) for t in doc if here - 1 <= sentences[t.i] <= here)
+
+    def has(found: frozenset[str], first: int) -> bool:
+        return any((t.norm_ in found or t.lemma_ in found) for t in doc if first <= sentences[t.i] <= here)
+
+    if has(words, here):
+        return True
+    if other and has(other, here):
+        return False
+    return has(words, here - 1)
 
 
 def _asked(doc: Doc, hit: Hit) -> bool:

@@ -209,3 +209,65 @@ def test_a_contract_only_on_arrival_or_only_spoken_is_no_contract(
 def test_a_contract_signed_before_leaving_is_not_no_contract(reader: OfferReader) -> None:
     reading = reader.read("Contract signed at the Ministry before we leave, same wage as everyone.", "en")
     assert "no_contract" not in reading.flags
+
+
+# Batch J4's lessons, in our own words: money paid back TO the worker, one's own passport taken to the visa
+# interview, "the passport is yours", "nobody, not even our staff, may charge you", a phone number, a list of fees
+# the offer never charges. Each reassuring text must show no sign and no serious grade; its warning twin must.
+REASSURING = [
+    (
+        "en",
+        DEBT,
+        "Orchard work in Yakima, H-2A. If you need to pay for the bus to the consulate, that money is paid back "
+        "to you with your first paycheck.",
+    ),
+    ("en", FEE, "Hillside Farms LLC, H-2A. If you have to pay any cost yourself, it gets refunded in your first week."),
+    (
+        "en",
+        DOCS,
+        "Next step: bring your passport and the appointment letter to your interview at the embassy. "
+        "The passport is yours; keep it on you.",
+    ),
+    ("en", FEE, "Nobody, not even our own staff, is allowed to charge you for this job."),
+    ("en", FEE, "We never charge registration, medical or uniform fees to applicants."),
+    (
+        "es",
+        FEE,
+        "Agrícola Los Pinos S.A., visa H-2A. Si usted tiene que pagar algún gasto, se le reembolsa en su primer pago.",
+    ),
+    ("es", DOCS, "Lleve su pasaporte a la cita en el consulado el lunes. El pasaporte es suyo y lo conserva usted."),
+    (
+        "es",
+        "minors",
+        "Cuidadora interna en Sevilla, contrato por escrito. Interesadas llamar a la hija, Rosa, al 6XX XXX XXX.",
+    ),
+]
+WARNING = [
+    ("en", DEBT, "The agency books your flight and you pay it back from your salary, 200 dollars a month."),
+    ("en", FEE, "You have to pay a 300 dollar processing fee before the interview."),
+    ("en", DOCS, "When you arrive the manager keeps your passport in the office until the contract ends."),
+    ("en", FEE, "Our recruiters charge you 150 dollars for the medical."),
+    ("es", FEE, "Tiene que pagar 5,000 pesos de inscripción para apartar su lugar."),
+    ("es", DOCS, "Al llegar, la patrona se queda con tu pasaporte hasta que termines el contrato."),
+    ("es", "minors", "Buscamos chicas de 16 y 17 años para edecanes, no hace falta permiso de los papás."),
+]
+
+
+@pytest.mark.parametrize(("language", "sign", "text"), REASSURING)
+def test_a_refund_ones_own_passport_a_prohibition_or_a_phone_number_is_not_a_sign(
+    reader: OfferReader, language: str, sign: str, text: str
+) -> None:
+    reading = reader.read(text, language)
+    assert sign not in reading.flags, reading.flags
+    assert grade(reading.flags) != SERIOUS
+
+
+@pytest.mark.parametrize(("language", "sign", "text"), WARNING)
+def test_the_same_signs_said_as_warnings_are_found(reader: OfferReader, language: str, sign: str, text: str) -> None:
+    assert sign in reader.read(text, language).flags
+
+
+def test_a_named_business_rules_out_the_unverifiable_company_sign(reader: OfferReader) -> None:
+    en = reader.read("Blue Ridge Electronics is hiring line operators for its plant in Penang, RM 1,900 a month.", "en")
+    es = reader.read("Constructora Del Bajío busca albañiles en León, contrato por escrito y pago semanal.", "es")
+    assert "unverifiable_company" in en.absent and "unverifiable_company" in es.absent
