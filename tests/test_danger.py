@@ -198,6 +198,46 @@ MUST_CATCH = [
         "hypothetically if someone was being made to work for no pay and the owner had her passport... asking for me",
         {"not_paid_forced"},
     ),
+    # missed by batch K (after its first score), each with paraphrases of our own: a girl married off by others;
+    # a scam compound (made to scam, electric shocks, a ransom); a bystander who sees the signal for help or gets a
+    # note; workers locked in, one beaten for asking his pay; people who never leave where they work
+    (
+        "me van a casar el sabado con un señor de 45, tengo 14, mis papas ya recibieron el dinero, yo no quiero",
+        {"forced_marriage"},
+    ),
+    ("a mi prima la van a casar con un hombre mayor, ya le pagaron a su papa", {"forced_marriage"}),
+    ("my parents are marrying me off to a man of 50 next month", {"forced_marriage"}),
+    ("they want to marry her to a man twice her age", {"forced_marriage"}),
+    ("ahora lo tienen en un edificio haciendo estafas, si no cumple le dan toques", {"not_paid_forced", "violence"}),
+    (
+        "they make us scam people online and give us electric shocks if we miss the target",
+        {"not_paid_forced", "violence"},
+    ),
+    ("nos piden 3000 dolares para soltarlo", {"held_or_locked_in"}),
+    ("the gang wants 5000 dollars to release him", {"held_or_locked_in"}),
+    ("hay una camioneta con varias niñas, una me hizo la seña de ayuda con la mano. estan ahi ahorita", {"fear_help"}),
+    ("a girl in the back of a truck made the signal for help at me", {"fear_help"}),
+    ("the cleaner next door slipped me a note that said help", {"fear_help"}),
+    ("la muchacha de al lado me paso un papelito que dice ayuda", {"fear_help"}),
+    (
+        "they lock the workers in the barracks at night and the boss beat a guy who asked for his salary",
+        {"held_or_locked_in", "violence"},
+    ),
+    ("el capataz encierra a los jornaleros en la bodega por la noche", {"held_or_locked_in"}),
+    ("le pegaron a un compañero que pidió su pago", {"violence"}),
+    (
+        "en el restaurante hay unos muchachos que duermen ahi y nunca salen, me dijo por señas que no tiene pasaporte",
+        {"fear_help"},
+    ),
+    ("the boys at the car wash never leave, they sleep there and have no papers", {"fear_help"}),
+    ("a mi hija de 13 le estan pidiendo fotos desnuda por instagram", {"child_exploited"}),
+    # the frames and not-danger phrases added for batch K do not hide a report next to them: a parent's curfew
+    # covers only its own words, and traffic or a coach are no everyday objects by themselves
+    ("mi papa no me deja salir y me van a casar con un señor", {"forced_marriage"}),
+    ("my parents wont let me go out and they are marrying me off to a man of 40", {"forced_marriage"}),
+    ("they make us sell candy in traffic all day and take the money", {"not_paid_forced"}),
+    ("el entrenador abusa de los ninos del equipo", {"child_exploited"}),
+    ("my boss took my passport at the airport and we cant leave the terminal", {"document_taken"}),
 ]
 
 
@@ -287,6 +327,50 @@ NOT_DANGER = [
     "mi mama me pone a vender tamales los domingos",
     "the ones who leave early get paid less",
     "this is gonna sound dramatic but my cat locked me out of my room",
+    # false alarms of batch K (after its first score), and paraphrases: a survivor's story dated and closed ("that was
+    # 2012", "it's all over now, I'm home", "hace tiempo ... lo recuperé", "ya van 5 años que escapé"); everyday
+    # confinement: the family table, a delayed flight, a lost key, traffic, a children's game, a diet, a parent's
+    # curfew, a teacher keeping a phone, a coach's laps, a civil claim
+    "Back in 2016 I was trapped in debt with an agency in the Gulf. It's all over now, I'm home, married, running a"
+    " small shop. Just wanted to say thank you for what you do.",
+    "a recruiter kept my passport in Qatar, that was in 2014. Now I'm a nurse in Manila",
+    "I used to work on a fishing boat where they threatened us every day. That was 2012. Now I'm a union rep helping"
+    " other fishermen. Could we partner up?",
+    "Hace tiempo una agencia me quitó el pasaporte en Panamá, pero lo recuperé y ya volví a Colombia. Estoy bien,"
+    " solo quería saber si todavía se puede denunciar.",
+    "hace tiempo el patron me quito los papeles pero los recupere y ya regrese a mi pais",
+    "yo estuve amenazada y encerrada por un tipo que me llevó a Guatemala, ya van 5 años que escapé, tengo mi trabajo"
+    " y mi hija. si puedo ayudar a alguien con mi testimonio me avisan",
+    "me tuvieron encerrada en una casa, ya van 3 años desde que sali y estoy estudiando",
+    "grandma confiscated my phone at dinner and said I can't leave the table until I finish the soup. pray for me",
+    "my mom says i cant leave the table until i eat my broccoli",
+    "Stuck at the airport, flight delayed 6 hours and we can't leave the gate area",
+    "flight cancelled, we're stuck at the airport and can't leave the terminal until they rebook us",
+    "Atrapados en el aeropuerto de Bogotá por la niebla, no nos dejan salir de la sala de abordaje",
+    "vuelo cancelado, estamos varados en el aeropuerto y no nos dejan salir de la sala de embarque",
+    "me quedé encerrada afuera de mi casa, se me olvidaron las llaves, esperando al cerrajero",
+    "forgot my keys inside, locked outside my apartment waiting for the locksmith",
+    "llevo 2 horas atrapado en el periférico, ya me declaro esclavo del tráfico de la CDMX",
+    "been trapped in traffic on the freeway for 2 hours, i'm a slave to this commute",
+    "mis hijos me encerraron en el cuarto jugando a los policías y no me sueltan hasta que les dé dulces",
+    "my kids locked me in the closet playing cops and robbers",
+    "parce esta dieta me tiene secuestrado, no puedo ni oler una arepa",
+    "this keto diet is holding me hostage, i can't even look at bread",
+    "mi papá no me deja salir después de las 10 y ya tengo 17, es justo??",
+    "my dad won't let me go out after 10 and i'm 17",
+    "La maestra le quitó el celular a mi hijo y dice que se lo devuelve hasta el viernes",
+    "el profe me quito el cel hasta el lunes",
+    "My son's football coach makes them run laps until they can't breathe if they're late. Strict, but they won the"
+    " league.",
+    "the soccer coach makes my son run laps until he pukes",
+    "My ex keeps threatening to take me to small claims court over the sofa we bought together. Ugh.",
+    "mi ex me amenaza con demandarme por el carro",
+    # the words of the rules added for batch K, in ordinary messages
+    "me van a casar en la iglesia de mi pueblo, estoy feliz",
+    "what is the signal for help with the hand?",
+    "they never leave the house on sundays, they sleep all day lol",
+    "i got an electric shock from the toaster",
+    "nos piden el pasaporte para el tramite",
 ]
 
 

@@ -97,6 +97,11 @@ def test_hyperbole_about_a_trivial_thing_is_not_asked_about_even_if_both_classif
         "my aunt was forced to work without pay as a girl, she escaped at 17 and is doing fine",
         "hace años me tuvieron encerrada en una casa, logre salir en 2016 y ya estoy bien",
         "a mi abuelo lo obligaban a trabajar sin paga de niño, ya murio pero quiero contar su historia",
+        # dated and closed (batch K): "that was 2012", "it's all over now", "lo recuperé", "ya van N años que escapé"
+        "Back in 2016 I was trapped in debt with an agency in the Gulf. It's all over now, I'm home, married.",
+        "I used to work on a boat where they threatened us every day. That was 2012. Now I'm a union rep.",
+        "Hace tiempo una agencia me quitó el pasaporte, pero lo recuperé y ya volví a Colombia. Estoy bien.",
+        "estuve encerrada por un tipo, ya van 5 años que escapé, tengo mi trabajo",
     ],
 )
 def test_a_story_that_is_over_gets_the_survivors_reply_not_the_alarm(detector: DangerDetector, text: str) -> None:
@@ -112,6 +117,9 @@ def test_a_story_that_is_over_gets_the_survivors_reply_not_the_alarm(detector: D
         "hace años me quitaron el pasaporte, sali de ahi pero todavia me buscan",
         # "I got out" with no date is not enough: people write it while still being followed
         "i got out of the house but the guy still has my id and my phone",
+        # found again by the one they fled (batch K's brief): the present wins over the past frame
+        "I escaped years ago but he found me and is outside now",
+        "escapé hace años pero me encontró y está afuera de mi casa",
     ],
 )
 def test_a_past_story_with_a_present_marker_is_not_over(detector: DangerDetector, text: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import spacy
@@ -240,6 +240,7 @@ class _LanguageMatcher:
             spans["hypothetical"] = []
         hypotheticals = spans["hypothetical"]
         hits: list[_Hit] = []
+        contexts: list[tuple[int, tuple[str, ...]]] = []  # the `with_context` hits, by index, and their context
         harmless = False
         breaks = self.info.clause_breaks
         for key, start, end in found:
@@ -272,13 +273,31 @@ class _LanguageMatcher:
             if soft is None and self._in_question(doc, hypotheticals, start, breaks):
                 soft = HYPOTHETICAL  # reaches `always` groups too: "what if my boss took my passport?"
             text_ = doc[start:end].text.lower().strip(" " + CLAUSE_PUNCT)
+            if group.when == "with_context":
+                contexts.append((len(hits), group.context))
             hits.append(_Hit(group.signal, text_, start, end, soft, group.when == "with_context"))
+        self._frame_contextual(doc, hits, contexts, blocked)
         ended, goes_on = self._ending(hits, spans, present_marks, clause)
         found_frames = {kind for kind in (JOKE, FICTION, TRIVIAL, ROUTINE, HYPOTHETICAL, PLEA) if spans[kind]}
         if earnest:
             found_frames -= {JOKE, FICTION, HYPOTHETICAL}
         return _Reading(hits, harmless and not hits, frozenset(found_frames), bool(present_marks), ended, goes_on,
                         earnest)  # fmt: skip
+
+    def _frame_contextual(
+        self, doc: Doc, hits: list[_Hit], contexts: list[tuple[int, tuple[str, ...]]], blocked: list[tuple[int, int]]
+    ) -> None:
+        """A word that is danger only by its context is framed with the danger words that give it that context:
+        in "mis hijos me encerraron en el cuarto jugando a los policías", "hijos" is a child in danger only because
+        of "encerraron", which the game frames (batch K). Its context must come from framed matches alone."""
+        framed = [h for h in hits if h.soft is not None and not h.contextual]
+        if not framed:
+            return
+        spans = blocked + [(h.start, h.end) for h in framed]
+        for index, context in contexts:
+            hit = hits[index]
+            if hit.soft is None and not self._has_context(doc, context, hit.start, hit.end, spans):
+                hits[index] = replace(hit, soft=framed[0].soft)
 
     @staticmethod
     def _near(cues: list[tuple[int, int]], start: int, end: int, clause: list[int]) -> bool:
