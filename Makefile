@@ -88,8 +88,9 @@ signs: $(SIGNS)
 # Put a new model live: make check, train (fine-tuning the live model when only examples changed), conversation
 # tests, quality gates (held-out accuracy per language, danger on the labelled set), and only then load it into the
 # running assistant without a restart (RASA_ADMIN_TOKEN, as `make run` got it); the last five are in models/archive/.
+# FULL=1 trains from scratch even when only examples changed (when the gates refuse a fine-tuned model).
 publish: check
-	@$(PY) -m bot publish
+	@$(PY) -m bot publish $(if $(FULL),--full,)
 
 # The previous published model back, in seconds.
 rollback: $(STAMP)
