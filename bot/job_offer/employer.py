@@ -45,10 +45,11 @@ class EmployerRule:
 
     @classmethod
     def from_data(cls, raw: Mapping[str, Any]) -> EmployerRule:
-        def flat(key: str) -> tuple[str, ...]:
+        def flat(key: str, as_typed: bool = False) -> tuple[str, ...]:
+            """Every language's words of `key` in one tuple, folded unless they are matched as typed."""
             value = raw.get(key) or ()
             items = [w for code in value.values() for w in code or ()] if isinstance(value, Mapping) else list(value)
-            return tuple(fold(str(w)) for w in items)
+            return tuple(str(w) if as_typed else fold(str(w)) for w in items)
 
         return cls(
             flag=str(raw["flag"]),
@@ -59,9 +60,9 @@ class EmployerRule:
             street_words=flat("street_words"),
             labels=flat("labels"),
             only_before_number=flat("only_before_number"),
-            business_after=tuple(str(w) for code in (raw.get("business_after") or {}).values() for w in code or ()),
-            business_before=tuple(str(w) for code in (raw.get("business_before") or {}).values() for w in code or ()),
-            not_names=frozenset(fold(str(w)) for w in raw.get("not_names") or ()),
+            business_after=flat("business_after", as_typed=True),
+            business_before=flat("business_before", as_typed=True),
+            not_names=frozenset(flat("not_names")),
             unnamed_min_words=int(raw.get("unnamed_offer_min_words", 12)),
             unnamed_probability=float(raw.get("unnamed_offer_probability", 1.0)),
         )

@@ -190,6 +190,11 @@ def _words(raw: Any, languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
     return {code: frozenset(str(w).lower() for w in raw.get(code) or ()) for code in languages}
 
 
+def _folded_words(raw: Any, languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """`_words` accent-folded, for words compared with the folded text ("credito" for "crédito")."""
+    return {code: frozenset(fold(w) for w in words) for code, words in _words(raw, languages).items()}
+
+
 def _pay_rule(raw: Any, languages: tuple[str, ...]) -> PayRule | None:
     if not raw:
         return None
@@ -247,14 +252,8 @@ def parse_flags(raw: dict[str, Any]) -> FlagBook:
                 negative_patterns=_pattern_sets(item.get("negative_patterns"), languages),
                 ignore_patterns=_pattern_sets(item.get("ignore_patterns"), languages),
                 weak_patterns=_pattern_sets(item.get("weak_patterns"), languages),
-                weak_context={
-                    code: frozenset(fold(w) for w in words)
-                    for code, words in _words(item.get("weak_context"), languages).items()
-                },
-                weak_other={
-                    code: frozenset(fold(w) for w in words)
-                    for code, words in _words(item.get("weak_other"), languages).items()
-                },
+                weak_context=_folded_words(item.get("weak_context"), languages),
+                weak_other=_folded_words(item.get("weak_other"), languages),
                 negation=bool(item.get("negation", True)),
                 weight=int(item.get("weight", 1)),
             )
