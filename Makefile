@@ -66,10 +66,11 @@ $(GEN)/.stamp: $(STAMP) $(CONTENT_FILES) $(shell find bot -name '*.py' 2>/dev/nu
 
 generate: $(GEN)/.stamp
 
-# The danger classifier is trained into the model: its features (classifier.py, normalise.py) are part of it.
+# The danger classifier is trained into the model: its features (classifier.py, normalise.py) are part of it, and
+# it also learns from the used blind danger batches config.yml lists (tests/safety/unseen).
 # The offer router is trained into the model too, from data/nlu and the labelled offers (bot/job_offer/routing.py).
 ROUTER_FILES := data/job_offer/routing.yml data/job_offer/labelled_offers.yml $(addprefix bot/job_offer/,routing.py ngram.py text.py labelled.py)
-$(MODEL): $(GEN)/.stamp $(TRAIN_FILES) $(shell find bot/nlu -name '*.py' 2>/dev/null) bot/safety/classifier.py bot/safety/normalise.py $(ROUTER_FILES)
+$(MODEL): $(GEN)/.stamp $(TRAIN_FILES) $(shell find bot/nlu -name '*.py' 2>/dev/null) bot/safety/classifier.py bot/safety/normalise.py $(ROUTER_FILES) $(wildcard tests/safety/unseen/*.yml)
 	@echo "== training (data or config changed)"
 	@$(RASA) train --domain $(DOMAIN) --data $(TRAIN_DATA) --config config.yml --out models --fixed-model-name assistant --quiet
 	@$(PY) -m bot record-training >/dev/null  # what it was trained on: `make publish` may then fine-tune it

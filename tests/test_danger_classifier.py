@@ -129,3 +129,81 @@ def test_component_without_danger_examples_trains_nothing_and_sets_nothing(tmp_p
     message = Message(data={"text": "hola"})
     loaded.process([message])
     assert message.get(DANGER_PROBABILITY) is None
+
+
+# --- the used blind batches as extra examples ------------------------------------------------------------
+
+
+def _batch(path: Path, danger: list[str], ordinary: list[str]) -> Path:
+    lines = ["# a used batch, this test's own words", "danger:"]
+    lines += [f"  - {{text: {json.dumps(t)}, lang: en}}" for t in danger]
+    lines += ["ordinary:"] + [f"  - {{text: {json.dumps(t)}, lang: en}}" for t in ordinary]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _probability(training: TrainingData, tmp_path: Path, config: dict, text: str) -> float:
+    tmp_path.mkdir()
+    storage, resource, context = _component(tmp_path)
+    component = DangerClassifier.create(config, storage, resource, context)
+    component.train(training)
+    message = Message(data={"text": text})
+    DangerClassifier.load(config, storage, resource, context).process([message])
+    return message.get(DANGER_PROBABILITY)
+
+
+def test_hard_ordinary_messages_of_a_used_batch_teach_it_to_doubt_everyday_confinement(
+    training: TrainingData, tmp_path: Path
+) -> None:
+    """Why config.yml lists the used batches: their everyday messages with danger words lower the probability of
+    the same kind of message in other words, which lets both classifiers doubt a rule's alarm (bot/safety/tiers)."""
+    batch = _batch(
+        tmp_path / "batch.yml",
+        danger=["the boss locked us in the workshop and took our phones, we cannot leave"],
+        ordinary=[
+            "stuck in the airport lounge, they won't let anyone leave because of the fog",
+            "locked in the stadium until the storm passes lol, nobody can go out",
+            "trapped at the train station all night, the strike means no one can leave",
+        ],
+    )
+    everyday = "we are locked in the airport terminal, they won't let us leave until the storm passes"
+    without = _probability(training, tmp_path / "without", {}, everyday)
+    with_batch = _probability(training, tmp_path / "with", {"examples_from": [str(batch)]}, everyday)
+    assert with_batch < without
+    danger = "they locked us in the workshop and took our phones"
+    assert _probability(training, tmp_path / "danger", {"examples_from": [str(batch)]}, danger) > 0.5
+
+
+def test_batch_examples_reads_both_labels(tmp_path: Path) -> None:
+    from bot.safety.classifier import batch_examples
+
+    batch = _batch(tmp_path / "b.yml", danger=["help they took my passport"], ordinary=["hola", "thanks"])
+    assert batch_examples([batch]) == (["help they took my passport", "hola", "thanks"], [True, False, False])
+
+
+def test_an_edit_to_a_listed_batch_retrains_the_classifier_not_the_cached_one(tmp_path: Path) -> None:
+    batch = _batch(tmp_path / "b.yml", danger=["they took my passport"], ordinary=["hola"])
+    config = {"examples_from": [str(batch)]}
+    before = DangerClassifier.fingerprint_addon(config)
+    assert DangerClassifier.fingerprint_addon(config) == before
+    assert DangerClassifier.fingerprint_addon({}) != before
+    batch.write_text(batch.read_text(encoding="utf-8") + "  - {text: 'one more', lang: en}\n", encoding="utf-8")
+    assert DangerClassifier.fingerprint_addon(config) != before
+
+
+def test_the_classifier_learns_only_from_batches_already_used() -> None:
+    """A batch trained on measures nothing: config.yml may list a blind batch only once its first score is recorded
+    and its header says it has been used since (tests/safety/unseen)."""
+    from bot.paths import REPO_ROOT
+    from bot.safety.patterns import read_yaml
+
+    config = read_yaml(REPO_ROOT / "config.yml")
+    (step,) = [s for s in config["pipeline"] if s["name"] == "bot.nlu.components.DangerClassifier"]
+    listed = step.get("examples_from") or []
+    assert listed, "the danger classifier should learn from the used blind batches"
+    for path in listed:
+        header = "".join(
+            line for line in (REPO_ROOT / path).read_text(encoding="utf-8").splitlines(True) if line.startswith("#")
+        )
+        assert "NOT YET SCORED" not in header and "not used since" not in header.lower(), path
+        assert "USED" in header, f"{path}: its header must say it has been used since its first score"

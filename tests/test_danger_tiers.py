@@ -8,10 +8,11 @@ from __future__ import annotations
 import pytest
 
 from bot.safety import DangerDetector
-from bot.safety.tiers import CHECK_IN, EMERGENCY, NONE, SURVIVOR, decide
+from bot.safety.tiers import CHECK_IN, DOUBTED, EMERGENCY, NONE, SURVIVOR, decide
 
 # The classifiers' opinions: (DIET says danger, danger probability).
-SILENT = (False, 0.05)
+SILENT = (False, 0.05)  # both classifiers doubt danger
+UNSURE = (False, 0.3)  # neither says danger, but the danger classifier does not doubt it either
 ONE = (False, 0.7)  # the danger classifier leans towards danger, DIET does not
 BOTH = (True, 0.8)
 
@@ -39,7 +40,35 @@ def tier(detector: DangerDetector, text: str, opinions: tuple[bool, float]) -> s
         "years ago I was trafficked, I got out in 2019, but they still threaten my brother",
     ],
 )
-def test_sure_danger_gets_the_emergency_reply_whatever_the_classifiers_say(detector: DangerDetector, text: str) -> None:
+def test_sure_danger_gets_the_emergency_reply_unless_both_classifiers_doubt_it(
+    detector: DangerDetector, text: str
+) -> None:
+    for opinions in (UNSURE, ONE, BOTH, (True, 0.05)):
+        assert tier(detector, text, opinions) == EMERGENCY, opinions
+    # Both classifiers doubting the rules: asked, with the emergency numbers underneath, never left unanswered.
+    doubted = decide(detector.assess(text), *SILENT, words=len(text.split()))
+    assert (doubted.name, doubted.by) == (CHECK_IN, "rules") and DOUBTED in doubted.frames
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # everyday confinement the rules read as danger (blind batches' kind of false alarm, in this file's words)
+        "we are locked in the stadium until the storm passes, they won't let anyone leave",
+        "nos tienen encerrados en la sala de espera del aeropuerto, no nos dejan salir hasta que pase la niebla",
+    ],
+)
+def test_a_rule_alarm_both_classifiers_doubt_is_asked_about_not_sounded(detector: DangerDetector, text: str) -> None:
+    assert detector.assess(text).match is not None, "the rules must read danger here for this test to mean anything"
+    assert tier(detector, text, SILENT) == CHECK_IN
+    assert tier(detector, text, UNSURE) == EMERGENCY
+    assert decide(detector.assess(text), False, None).name == EMERGENCY  # no danger classifier: the rules decide
+
+
+@pytest.mark.parametrize("text", ["estoy secuestrado", "me violaron", "he has a gun, im so scared"])
+def test_a_short_cry_keeps_the_alarm_even_when_both_classifiers_doubt_it(detector: DangerDetector, text: str) -> None:
+    """On a few words the classifiers weigh the words, not a situation (the danger classifier is weakest there)."""
+    assert detector.assess(text).match is not None
     assert tier(detector, text, SILENT) == EMERGENCY
 
 

@@ -5,9 +5,9 @@ model, and what the person gets is read from the final intent: the emergency rep
 check-in ("Are you safe right now?", `danger_check_in`), or neither (the survivors' reply and every other answer).
 Each layer is also scored on its own, from the decision DangerBackstop records (`danger_decision`):
 
-- rules: emergency when the phrase rules found danger; check-in when they set danger words aside inside a frame
-  (a joke, the news, an everyday object, a hypothetical) or heard a plea for an answer (bot.eval.danger scores
-  the rules without a model);
+- rules: emergency when the phrase rules found danger (also when both classifiers doubted them); check-in when they
+  set danger words aside inside a frame (a joke, the news, an everyday object, a hypothetical) or heard a plea for
+  an answer (bot.eval.danger scores the rules without a model);
 - intent classifier: emergency when DIET's own top intent was danger, check-in when it was the check-in;
 - danger classifier: emergency when its probability reached the agreement threshold (it has no check-in);
 - full: what the person gets.
@@ -128,7 +128,8 @@ def verdict(item: dict[str, str], is_danger: bool, parse: dict) -> Verdict:
 
     layers = {
         "rules": outcome(
-            decision.get("by") == "rules" and decision.get("tier", EMERGENCY) == EMERGENCY,
+            decision.get("by") == "rules"
+            and (decision.get("tier", EMERGENCY) == EMERGENCY or "doubted" in (decision.get("frames") or [])),
             set_aside or "plea" in (decision.get("frames") or []),
         ),
         "intent classifier": outcome(bool(decision.get("intent_classifier")), bool(decision.get("intent_check_in"))),

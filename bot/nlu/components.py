@@ -30,6 +30,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import fold
+from bot.paths import REPO_ROOT
 from bot.rasa_hooks import install_lean_model_loading
 
 logger = logging.getLogger(__name__)
@@ -203,14 +204,18 @@ class DangerClassifier(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"intent": DANGER_INTENT, "c": 10.0}
+        # `examples_from`: used blind danger batches (repository paths) added to the intent examples, each
+        # message counted `examples_weight` times (bot.safety.classifier.batch_examples says why).
+        return {"intent": DANGER_INTENT, "c": 10.0, "examples_from": [], "examples_weight": 3}
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Its features are computed in bot/safety: a change there retrains it (bot/digest.py says why)."""
+        """Its features are computed in bot/safety and it reads the listed batches: a change to any of them
+        retrains it (bot/digest.py says why)."""
         from bot.digest import digest, module_files
 
-        return digest(module_files("bot.safety.classifier", "bot.safety.normalise"))
+        batches = [REPO_ROOT / path for path in config.get("examples_from") or ()]
+        return digest([*module_files("bot.safety.classifier", "bot.safety.normalise"), *batches])
 
     def __init__(
         self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, scorer: Any = None
@@ -251,11 +256,14 @@ class DangerClassifier(GraphComponent):
         return cls(config, model_storage, resource, scorer)
 
     def train(self, training_data: TrainingData) -> Resource:
-        from bot.safety.classifier import DangerScorer
+        from bot.safety.classifier import DangerScorer, batch_examples
 
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and _text(e)]
         texts = [e.get(UNTRUNCATED_TEXT) or _text(e) for e in examples]
         labels = [e.get(INTENT) == self.config["intent"] for e in examples]
+        extra_texts, extra_labels = batch_examples([REPO_ROOT / path for path in self.config["examples_from"]])
+        weight = int(self.config["examples_weight"])
+        texts, labels = texts + extra_texts * weight, labels + extra_labels * weight
         try:
             self.scorer = DangerScorer.fit(texts, labels, c=float(self.config["c"]))
         except ValueError as error:
@@ -305,6 +313,9 @@ class DangerBackstop(_RuleComponent):
             # which it is taken on its own. Without a DangerClassifier in the pipeline, DIET decides alone.
             "agreement": 0.5,
             "alone": 0.9,
+            # Under this danger probability, with DIET not saying danger, a rule's alarm about a message of eight
+            # words or more becomes the check-in (bot/safety/tiers.py).
+            "doubt": 0.15,
             # When DIET's danger guess is overruled, its next guess is used if DIET gave it this much...
             "runner_up_floor": 0.1,
             # ...and is never one of these (an irreversible action on a guess).
@@ -373,7 +384,9 @@ class DangerBackstop(_RuleComponent):
         probability = message.get(DANGER_PROBABILITY)
         if not isinstance(probability, int | float):
             probability = None  # no danger classifier in this pipeline
-        thresholds = Thresholds(float(self.config["agreement"]), float(self.config["alone"]))
+        thresholds = Thresholds(
+            float(self.config["agreement"]), float(self.config["alone"]), float(self.config["doubt"])
+        )
         tier = decide(reading, said_danger, probability, thresholds, words=len(text.split()))
         if tier.by == "rules" and reading.match is not None and not said_danger:
             if self._is_described_offer(text, intent, reading.match.signals, message.get("offer_routing")):
@@ -383,8 +396,10 @@ class DangerBackstop(_RuleComponent):
             # ("they keep the passports") are for the job-offer check to explain, not a reason to ask.
             if self._is_described_offer(text, intent, (), message.get("offer_routing")):
                 tier = Tier(NONE, None, tier.frames)
-        if tier.name == NONE and intent.get(INTENT_NAME_KEY) == SURVIVOR_INTENT and (probability or 0.0) >= float(
-            self.config["agreement"]
+        if (
+            tier.name == NONE
+            and intent.get(INTENT_NAME_KEY) == SURVIVOR_INTENT
+            and (probability or 0.0) >= float(self.config["agreement"])
         ):
             # DIET heard a past story, the danger classifier hears danger, the rules saw no ending: ask.
             tier = Tier(CHECK_IN, "danger classifier", tier.frames)

@@ -27,6 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.safety.normalise import base_normalise, clip
+from bot.safety.patterns import read_yaml
 
 FILE_NAME = "danger_scorer.json"
 FORMAT_VERSION = 1
@@ -42,6 +43,25 @@ _VECTORISERS: dict[str, dict[str, Any]] = {
 def normalise(text: str) -> str:
     """The plain form both training examples and messages are scored in: no accents, no emphasis, lower case."""
     return base_normalise(clip(text)).lower()
+
+
+def batch_examples(paths: Sequence[Path]) -> tuple[list[str], list[bool]]:
+    """The messages of blind danger batches (tests/safety/unseen), labelled danger or ordinary.
+
+    Why: the intent examples in data/nlu were written beside the rules and are easy; the batches written blind hold
+    the hard ordinary messages real people send (a bank debt, a parent's curfew, an airport gate, a survivor's
+    update) that the rules read as danger. A classifier that has seen them can doubt a rule's alarm. Only batches
+    already USED may be listed (their first score recorded): a batch trained on no longer measures anything.
+    """
+    texts: list[str] = []
+    labels: list[bool] = []
+    for path in paths:
+        raw = read_yaml(Path(path)) or {}
+        for label in ("danger", "ordinary"):
+            for item in raw.get(label) or ():
+                texts.append(str(item["text"]))
+                labels.append(label == "danger")
+    return texts, labels
 
 
 def _vectoriser(kind: str, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:

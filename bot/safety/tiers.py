@@ -5,16 +5,23 @@
 - `check_in`: mixed signals. "Are you safe right now?" with three buttons and the numbers underneath, so nothing
   is lost if the person is in danger. Danger words inside a frame (a joke, a film, an everyday object such as a
   consulate or homework, a hypothetical) that a classifier backs; classifiers that agree on a framed message;
-  a danger classifier that is sure on its own; or a harmless reading of the rules that both classifiers contest.
+  a danger classifier that is sure on its own; a harmless reading of the rules that both classifiers contest; or
+  a rule's alarm about a message of eight words or more that both classifiers doubt (DIET not danger, danger
+  probability under `doubt`).
 - `survivor`: a story that is clearly over (bot.safety.danger: it says how it ended, and nothing is still going
   on). Acknowledgement and the support and reintegration contacts, not the alarm.
 - `none`: nothing to answer about danger; the intent classifier's answer stands.
 
 Why classifiers decide inside a frame: a frame lowers the rules' certainty, it does not prove the words are
-harmless. When neither classifier sees danger in a framed message ("the consulate kept my passport for the
-visa"), it is answered plainly; when one does ("my boyfriend's bank card and my ID, he holds them lol"), the
-person is asked. Why only one classifier is not enough for the alarm: each one alone misfires on everyday
-messages with danger words ("mi hermana trabaja en un bar y está contenta"); together they rarely do.
+harmless. When neither classifier sees danger in a framed message ("the consulate kept my passport for the visa"),
+it is answered plainly; when one does ("my boyfriend's bank card and my ID, he holds them lol"), the person is
+asked. Why both classifiers may turn a rule's alarm into a check-in: on text nobody here wrote, the rules' false
+alarms on everyday confinement ("stuck at the airport gate", "mi mamá no me deja salir") come back in new words as
+fast as they are fixed (blind batches I to L); the danger classifier, trained with the used batches' hard ordinary
+messages, rarely gives such a message under 0.15, and a person in danger who is asked still sees the numbers. Chosen
+leave-one-batch-out on batches A to K (README). Why only one classifier is not enough for the alarm: each one alone
+misfires on everyday messages with danger words ("mi hermana trabaja en un bar y está contenta"); together they
+rarely do.
 This module is pure (no Rasa): bot.nlu.components.DangerBackstop applies it in the Rasa server.
 """
 
@@ -29,6 +36,8 @@ TIERS = (EMERGENCY, CHECK_IN, SURVIVOR, NONE)
 # The layer that decided (as `danger_decision.by` has always named them).
 RULES, BOTH, DANGER_CLASSIFIER = "rules", "both classifiers", "danger classifier"
 INTENT_CLASSIFIER = "intent classifier"
+# Named among a tier's frames when both classifiers doubted a rule's alarm.
+DOUBTED = "doubted"
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,8 @@ class Thresholds:
 
     agreement: float = 0.5
     alone: float = 0.9
+    # Under this, with DIET not saying danger either, both classifiers doubt a rule's alarm: the check-in instead.
+    doubt: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,12 @@ def decide(
     classifier then speaks for both, as before the danger classifier existed. `words`: the message's length in
     words, when known (a short message is not asked about on the danger classifier's lean alone)."""
     if reading.match is not None:
+        doubted = probability is not None and probability < thresholds.doubt and not intent_says_danger
+        if doubted and words is not None and words >= MIN_WORDS_FOR_A_LEAN:
+            # Both classifiers doubt the rules about a message long enough to tell a situation: ask, with the
+            # numbers underneath, instead of the alarm. A short cry ("estoy secuestrado") keeps the alarm: on a
+            # few words the classifiers weigh the words, and the danger classifier is weakest there.
+            return Tier(CHECK_IN, RULES, (*reading.frames, DOUBTED))
         return Tier(EMERGENCY, RULES, reading.frames)
     frames = reading.frames
     if probability is None:
