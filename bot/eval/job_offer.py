@@ -22,13 +22,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from bot.eval.headers import first_score_lines
 from bot.job_offer import OfferReader
 from bot.job_offer.labelled import (
     HELD_OUT_FILE,
     LabelledOffer,
     is_scored,
     load_file,
-    read_header,
     unseen_batches,
 )
 
@@ -87,13 +87,6 @@ def cross_validated(reader: OfferReader) -> dict[str, Any] | None:
     }
     total = [sum(int(s[k]) for s in per_flag.values()) for k in ("tp", "fp", "fn")]
     return {"offers": reader.signs.about.get("offers", 0), "per_flag": per_flag, "overall": _scores(*total)}
-
-
-def first_score_lines(path: Path) -> list[str]:
-    """The header lines that record a batch's first score (from "First score" / "First scored" on)."""
-    header = list(read_header(path))
-    start = next((i for i, line in enumerate(header) if "first score" in line.lower()), None)
-    return header[start:] if start is not None else ["(no first score recorded)"]
 
 
 def _table(name: str, result: dict[str, Any], details: bool = True) -> list[str]:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.eval import danger
+from bot.eval.headers import first_score_lines
 from bot.eval.nlu import DEFAULT_MODEL
 from bot.paths import REPO_ROOT
 
@@ -234,9 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print("Rule backstop alone, labelled set:")
     backstop_status = danger.main([])
-    reports = evaluate(args.model, args.set)
+    paths = args.set or [danger.DEFAULT_SET, *unseen_sets()]
+    reports = evaluate(args.model, paths)
     print()
     print_report(reports)
+    print("\nEach blind batch's first score (from its header; taken once, before anything was changed with it):")
+    for path in paths:
+        if path.resolve().parent == UNSEEN_DIR.resolve():
+            print(f"  {path.name}: " + " ".join(first_score_lines(path)))
     labelled = next((r for r in reports if r.name == _display_name(danger.DEFAULT_SET)), None)
     if labelled is None:
         return backstop_status

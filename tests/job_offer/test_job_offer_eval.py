@@ -8,6 +8,7 @@ import pytest
 
 from bot.eval import job_offer as signs_eval
 from bot.eval import job_offer_conversation as conversations
+from bot.eval.headers import first_score_lines
 from bot.job_offer import OfferReader
 from bot.job_offer.labelled import UNSEEN_DIR, LabelledOffer, is_scored
 from bot.job_offer.training import load_or_train
@@ -36,7 +37,7 @@ def test_the_sign_figures_name_every_set_and_every_first_score(unseen, capsys: p
 
 def test_a_batch_not_yet_scored_is_only_read_for_its_header(unseen) -> None:
     assert not is_scored(unseen / "batch_jx.yml")
-    assert signs_eval.first_score_lines(unseen / "batch_jx.yml") == ["(no first score recorded)"]
+    assert first_score_lines(unseen / "batch_jx.yml") == ["(no first score recorded)"]
     assert [p.name for p in conversations.unseen_batches(unseen)] == ["batch_j1.yml", "batch_jx.yml"]
     assert [name for name, _ in conversations.default_sets(unseen)][1:] == ["batch_j1.yml (no longer unseen)"]
 
