@@ -192,12 +192,27 @@ def test_a_described_job_offer_is_left_to_the_check_when_only_the_danger_classif
 
 
 def test_rules_beat_two_unconvinced_classifiers(backstop: DangerBackstop) -> None:
-    message = classified("me quitaron el pasaporte y no me dejan salir", "faq", 0.99, danger_probability=0.01)
+    message = classified("me quitaron el pasaporte y no me dejan salir", "faq", 0.99, danger_probability=0.3)
     fallback(backstop.process([message]))
     assert message.get("intent")["name"] == "report_danger"
     decision = message.get(DANGER_DECISION)
     assert decision["by"] == "rules" and {"document_taken", "cannot_leave"} <= set(decision["signals"])
     assert "pasaporte" not in str(decision), "the decision is stored with the conversation: no user words in it"
+
+
+def test_a_rule_alarm_both_classifiers_doubt_gets_the_check_in_and_a_short_cry_keeps_the_alarm(
+    backstop: DangerBackstop,
+) -> None:
+    """Both classifiers far from danger (DIET another intent, danger probability under `doubt`): a long message
+    is asked about, with the numbers underneath; a short cry is not, the classifiers are weakest there."""
+    long = classified("me quitaron el pasaporte y no me dejan salir", "faq", 0.99, danger_probability=0.01)
+    short = classified("me quitaron el pasaporte", "faq", 0.99, danger_probability=0.01)
+    fallback(backstop.process([long, short]))
+    assert long.get("intent")["name"] == "danger_check_in"
+    decision = long.get(DANGER_DECISION)
+    assert decision["tier"] == "check_in" and decision["by"] == "rules" and "doubted" in decision["frames"]
+    assert {"document_taken", "cannot_leave"} <= set(decision["signals"])
+    assert short.get("intent")["name"] == "report_danger"
 
 
 def test_a_question_the_rules_dismissed_overrules_both_classifiers(backstop: DangerBackstop) -> None:
