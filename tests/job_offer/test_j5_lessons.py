@@ -1,0 +1,51 @@
+"""Batch J5's lessons, in our own words (none of these texts is from a batch).
+
+Each general reason behind a false or missed sign in J5 is tested here in English and Spanish, with the sign
+said and not said, as the user meets it: the sign found or not, and the grade.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.job_offer import SERIOUS, OfferReader, grade
+from bot.job_offer.training import load_or_train
+
+GOOD = "too_good"
+
+
+@pytest.fixture(scope="module")
+def reader() -> OfferReader:
+    return OfferReader.from_files(signs=load_or_train())
+
+
+# --- a wage in the local currency is not a dollar wage ---------------------------------------------------------
+# "3,400 dirhams a month" is an ordinary Gulf wage, "₱15,000 a month" an ordinary Manila one; read as dollars
+# they looked far too good. The same figure in dollars still is.
+ORDINARY_LOCAL = [
+    ("en", "Front desk clerk, Deira, Dubai. Salary AED 3,400 per month, shared staff housing, visa paid by us."),
+    ("en", "Waiters for a seafood restaurant in Cebu, ₱15,000/month plus service charge, day off every week."),
+    ("en", "Caregiver at a home for the elderly in Osaka, ¥205,000 a month before tax, same scale as local staff."),
+    ("es", "Camarera de piso en un hotel de Doha, sueldo de 3.000 riyales al mes con alojamiento y comida."),
+    ("es", "Operaria en una fábrica de Tokio, ¥190.000 al mes, contrato firmado antes de viajar."),
+    ("es", "Mesero en Lima, sueldo de 1,800 soles mensuales con seguro y CTS."),
+    ("es", "Ayudante de cocina en Dubái, 2.500 dírhams al mes, alojamiento compartido."),
+]
+HIGH_IN_DOLLARS = [
+    ("en", "Front desk clerk in Dubai, salary USD 6,400 per month, no experience needed."),
+    ("es", "Camarera de piso en Doha, sueldo de 6,000 dólares al mes, sin experiencia."),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), ORDINARY_LOCAL)
+def test_an_ordinary_wage_in_a_local_currency_is_not_too_good(reader: OfferReader, language: str, text: str) -> None:
+    reading = reader.read(text, language)
+    assert GOOD not in reading.flags, reading.flags
+    assert grade(reading.flags) != SERIOUS
+
+
+@pytest.mark.parametrize(("language", "text"), HIGH_IN_DOLLARS)
+def test_the_same_job_paid_far_above_the_norm_in_dollars_is_too_good(
+    reader: OfferReader, language: str, text: str
+) -> None:
+    assert GOOD in reader.read(text, language).flags
