@@ -49,3 +49,41 @@ def test_the_same_job_paid_far_above_the_norm_in_dollars_is_too_good(
     reader: OfferReader, language: str, text: str
 ) -> None:
     assert GOOD in reader.read(text, language).flags
+
+
+# --- a workplace's own name rules the unverifiable-company sign out ----------------------------------------------
+# "a job at the Seabreeze Hotel", "Golden Lotus Kitchen", "Agencia Luna Azul Talentos" name who employs; "interviews
+# at the Hotel X" names only where people meet, and "a big hotel" or "un salón en Miami" names nobody.
+COMPANY = "unverifiable_company"
+NAMED = [
+    ("en", "My friend got a cleaner job at the Seabreeze Spa Hotel in Phuket, 18,000 baht a month with a room."),
+    ("en", "Cooks and servers wanted at Golden Lotus Kitchen, Quezon City. Free meals, Sundays off. PM us."),
+    ("en", "Prairie Gold Meats in Brooks, Alberta needs line workers, $19 an hour, overtime after 40 hours."),
+    ("es", "Agencia Luna Azul Talentos busca modelos para eventos en Panamá, contrato de 3 meses."),
+    ("es", "Se buscan manicuristas para el Salón Perla Fina en Houston, pago por semana y propinas."),
+]
+UNNAMED = [
+    ("en", "Cleaner job at a big spa hotel in Phuket, 18,000 baht a month, free room, send your passport."),
+    (
+        "en",
+        "Interviews this Saturday at the Seabreeze Hotel lobby. Waitresses for a club abroad, free flight, "
+        "$3,000 a month, send photos.",
+    ),
+    ("es", "Se buscan manicuristas para un salón en Houston, ganas bien, el pasaje te lo presto, manda tus fotos."),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), NAMED)
+def test_a_workplace_named_in_its_own_words_rules_out_an_unverifiable_company(
+    reader: OfferReader, language: str, text: str
+) -> None:
+    reading = reader.read(text, language)
+    assert COMPANY not in reading.flags
+    assert COMPANY in reading.absent
+
+
+@pytest.mark.parametrize(("language", "text"), UNNAMED)
+def test_a_workplace_described_or_only_a_meeting_place_names_no_employer(
+    reader: OfferReader, language: str, text: str
+) -> None:
+    assert COMPANY not in reader.read(text, language).absent
