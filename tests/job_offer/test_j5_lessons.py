@@ -87,3 +87,58 @@ def test_a_workplace_described_or_only_a_meeting_place_names_no_employer(
     reader: OfferReader, language: str, text: str
 ) -> None:
     assert COMPANY not in reader.read(text, language).absent
+
+
+# --- a reassurance said another way is no sign; its warning twin still is ----------------------------------------
+# Keeping one's own passport told as an order ("keep your passport with you") or by the worker ("my passport, I keep
+# it myself"); money taken back from the wages (a debt, not a document); "no one, including us, may charge you";
+# the trip home paid at the end (the fare, not the wages); a foreign-language contract with a translation.
+REASSURED = [
+    ("en", "document_retention", "Bring your papers to the port. Keep your passport and your seaman's book with you."),
+    ("en", "document_retention", "She said my passport and my national ID, I keep them myself; she needs a photocopy."),
+    ("en", "document_retention", "They pay the work permit, then they take it back from your wages over six months."),
+    ("en", "recruitment_fee", "No one, including our own recruiters, is allowed to charge you any fee for this job."),
+    (
+        "en",
+        "withheld_wages",
+        "Harbor Point Seafood LLC, H-2B crab pickers, $17 an hour paid every Friday. The company pays your trip "
+        "home at the end of the season.",
+    ),
+    ("en", "no_contract", "The contract came in Korean with an English translation, and I signed it before the visa."),
+    ("es", "document_retention", "Guarda tu pasaporte y tu cédula contigo en todo momento."),
+    ("es", "document_retention", "Dice que mi pasaporte y mi DNI los guardo yo, ella solo quiere una copia."),
+    ("es", "document_retention", "El patrón paga el permiso de trabajo, y luego te lo quita del sueldo poco a poco."),
+    ("es", "recruitment_fee", "Nadie, ni siquiera nuestro personal, puede cobrarle por este trabajo."),
+    (
+        "es",
+        "withheld_wages",
+        "Empacadora Costa Azul LLC, visa H-2B, $17 la hora pagados cada viernes. La empresa paga tu regreso al "
+        "terminar el contrato.",
+    ),
+    ("es", "no_contract", "El contrato viene en japonés con su traducción al español y lo firmé antes de la visa."),
+]
+WARNED = [
+    ("en", "document_retention", "The manager will keep your passport and your seaman's book in the office."),
+    ("en", "document_retention", "The agent said he will keep my passport and my ID until the permit is done."),
+    ("en", "document_retention", "When you arrive they take your passport and work permit and lock them away."),
+    ("en", "recruitment_fee", "Our recruiter will charge you a 500 dollar fee for this job."),
+    ("en", "withheld_wages", "Your wages are paid at the end of the season, in one lump sum."),
+    ("en", "no_contract", "The contract is in Korean, and nobody explained it."),
+    ("es", "document_retention", "Al llegar la encargada guarda tu pasaporte y tu cédula en la oficina."),
+    ("es", "document_retention", "Cuando llegues te quitan el pasaporte y el permiso de trabajo."),
+    ("es", "recruitment_fee", "Nuestro reclutador te cobra 500 dólares por este trabajo."),
+    ("es", "withheld_wages", "El sueldo se paga al final de la temporada, todo junto."),
+    ("es", "no_contract", "El contrato está en japonés y nadie me lo explicó."),
+]
+
+
+@pytest.mark.parametrize(("language", "sign", "text"), REASSURED)
+def test_a_reassurance_said_another_way_shows_no_sign(reader: OfferReader, language: str, sign: str, text: str) -> None:
+    reading = reader.read(text, language)
+    assert sign not in reading.flags, reading.flags
+    assert grade(reading.flags) != SERIOUS
+
+
+@pytest.mark.parametrize(("language", "sign", "text"), WARNED)
+def test_its_warning_twin_shows_the_sign(reader: OfferReader, language: str, sign: str, text: str) -> None:
+    assert sign in reader.read(text, language).flags
