@@ -142,3 +142,42 @@ def test_a_reassurance_said_another_way_shows_no_sign(reader: OfferReader, langu
 @pytest.mark.parametrize(("language", "sign", "text"), WARNED)
 def test_its_warning_twin_shows_the_sign(reader: OfferReader, language: str, sign: str, text: str) -> None:
     assert sign in reader.read(text, language).flags
+
+
+# --- movement and contact kept in the boss's hands -----------------------------------------------------------------
+# Not out alone, indoors after a set hour, phones kept by a supervisor, word from home only as the captain allows:
+# all restrict movement, whatever reason the offer gives. A worker who goes out as she likes and keeps her phone,
+# or a group's next departure, is no restriction.
+MOVE = "restricted_movement"
+RESTRICTED = [
+    ("en", "For their safety the girls do not go out alone; a driver takes them to work and back."),
+    ("en", "All staff stay in after 10pm, for their own protection."),
+    ("en", "Phones are kept by the supervisor during shifts."),
+    ("en", "Communication from the boat is limited to radio calls the captain approves."),
+    ("es", "Por su seguridad, las muchachas no salen solas; el chofer las lleva y las trae."),
+    ("es", "Todas adentro después de las 9 por su seguridad."),
+    ("es", "Los celulares los guarda el encargado durante el turno."),
+    ("es", "Comunicación con tierra solamente por la radio del capitán."),
+]
+FREE = [
+    ("en", "On your day off you can go out alone or with friends, as you like."),
+    ("en", "Keep your phone with you; you can call home whenever you want."),
+    ("en", "The hostel is quiet after 10pm; you come and go as you like."),
+    ("es", "En tu día libre puedes salir sola o con amigas, como quieras."),
+    ("es", "Guarda tu celular contigo; puedes llamar a tu familia cuando quieras."),
+    ("es", "El grupo viaja en 15 días y no habrá otra salida hasta el próximo año."),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), RESTRICTED)
+def test_movement_or_contact_kept_in_the_bosss_hands_is_restricted_movement(
+    reader: OfferReader, language: str, text: str
+) -> None:
+    assert MOVE in reader.read(text, language).flags
+
+
+@pytest.mark.parametrize(("language", "text"), FREE)
+def test_going_out_freely_keeping_ones_phone_or_a_departure_is_not(
+    reader: OfferReader, language: str, text: str
+) -> None:
+    assert MOVE not in reader.read(text, language).flags
