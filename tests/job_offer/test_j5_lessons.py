@@ -181,3 +181,45 @@ def test_going_out_freely_keeping_ones_phone_or_a_departure_is_not(
     reader: OfferReader, language: str, text: str
 ) -> None:
     assert MOVE not in reader.read(text, language).flags
+
+
+# --- words about someone else, or about something else -------------------------------------------------------------
+# A warning against middlemen who ask for money is no fee of this offer; how a forwarded advert reached the user is
+# not how its recruiter works; "the first weeks nobody goes out" is about going out, not about pay.
+NOT_THE_SIGN = [
+    ("en", "recruitment_fee", "Beware of middlemen who ask you for money; the programme is free."),
+    (
+        "en",
+        "online_recruiter",
+        'I got this on WhatsApp, is it real? "Pinecrest Orchards LLC, H-2A, job order on seasonaljobs.dol.gov"',
+    ),
+    ("es", "recruitment_fee", "Desconfía de intermediarios que te pidan dinero: el proceso es gratuito."),
+    (
+        "es",
+        "online_recruiter",
+        'Me llegó esto por WhatsApp, ¿es real? "Viveros del Norte S.A., visa H-2A, orden de trabajo en '
+        'seasonaljobs.dol.gov"',
+    ),
+    ("es", "withheld_wages", "Las primeras semanas no se sale del local, por su seguridad."),
+]
+THE_SIGN = [
+    ("en", "recruitment_fee", "Our agent will ask you for 300 dollars for the medical."),
+    ("en", "online_recruiter", "A stranger messaged me on WhatsApp about a job in Dubai, he never showed his face."),
+    ("es", "recruitment_fee", "La intermediaria te pide 300 dólares para el examen médico."),
+    ("es", "online_recruiter", "Un señor que no conozco me escribió por WhatsApp para un trabajo en Dubái."),
+    ("es", "withheld_wages", "Las primeras semanas no se paga, es capacitación."),
+]
+
+
+@pytest.mark.parametrize(("language", "sign", "text"), NOT_THE_SIGN)
+def test_words_about_someone_or_something_else_show_no_sign(
+    reader: OfferReader, language: str, sign: str, text: str
+) -> None:
+    reading = reader.read(text, language)
+    assert sign not in reading.flags, reading.flags
+    assert grade(reading.flags) != SERIOUS
+
+
+@pytest.mark.parametrize(("language", "sign", "text"), THE_SIGN)
+def test_the_same_sign_about_this_offer_is_found(reader: OfferReader, language: str, sign: str, text: str) -> None:
+    assert sign in reader.read(text, language).flags
