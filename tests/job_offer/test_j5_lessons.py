@@ -223,3 +223,25 @@ def test_words_about_someone_or_something_else_show_no_sign(
 @pytest.mark.parametrize(("language", "sign", "text"), THE_SIGN)
 def test_the_same_sign_about_this_offer_is_found(reader: OfferReader, language: str, sign: str, text: str) -> None:
     assert sign in reader.read(text, language).flags
+
+
+# --- "full" is the hours or the meals, not a job already gone -------------------------------------------------------
+FULL_NOT_GONE = [
+    ("en", "NOW HIRING: Warehouse Associates (Full-time), Riverside Distribution, 2250 Industrial Pkwy"),
+    ("en", "Hotel job (full board included), Seaside Inn, Brighton"),
+    ("es", "Restaurante La Brasa: trabajo en cocina, un lugar lleno de oportunidades, contrato por escrito"),
+]
+FULL_GONE = [
+    ("en", "When I arrived they said the hotel job was full and I had to clean houses"),
+    ("es", "Al llegar me dijeron que el puesto del hotel ya estaba lleno y que tenía que limpiar casas"),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), FULL_NOT_GONE)
+def test_full_time_or_full_board_is_no_changed_terms(reader: OfferReader, language: str, text: str) -> None:
+    assert "changed_terms" not in reader.read(text, language).flags
+
+
+@pytest.mark.parametrize(("language", "text"), FULL_GONE)
+def test_a_job_full_on_arrival_is_changed_terms(reader: OfferReader, language: str, text: str) -> None:
+    assert "changed_terms" in reader.read(text, language).flags
