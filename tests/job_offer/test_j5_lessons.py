@@ -245,3 +245,49 @@ def test_full_time_or_full_board_is_no_changed_terms(reader: OfferReader, langua
 @pytest.mark.parametrize(("language", "text"), FULL_GONE)
 def test_a_job_full_on_arrival_is_changed_terms(reader: OfferReader, language: str, text: str) -> None:
     assert "changed_terms" in reader.read(text, language).flags
+
+
+# --- signs said politely -----------------------------------------------------------------------------------------
+# The place offered to a reserve candidate if you are slow; a fee "payable by the candidate" or a "package cost";
+# "he hasn't seen any contract" (the reassurance "has ... contract" must not win over it).
+POLITE_SIGNS = [
+    ("en", "urgency", "Reply within 3 days; failure to do so means the position is offered to a reserve candidate."),
+    (
+        "en",
+        "recruitment_fee",
+        "The LMIA and job-matching fee of 6,000 dollars is payable by the candidate in two parts.",
+    ),
+    ("en", "recruitment_fee", "Trial camp in Spain for young players. Package cost: €2,100, covers visa support."),
+    ("en", "no_contract", "He hasn't seen any contract yet; they say he signs at the farm."),
+    ("es", "urgency", "Si no paga en 3 días, el puesto se le dará a otro candidato."),
+    ("es", "recruitment_fee", "La gestión del LMIA tiene un costo de 5,000 dólares a cargo del candidato."),
+    (
+        "es",
+        "recruitment_fee",
+        "Pruebas de fútbol en España. Costo del paquete: 2,100 euros, incluye visa e inscripción.",
+    ),
+    ("es", "no_contract", "No le han dado ningún contrato todavía, dicen que allá firma."),
+]
+POLITE_NO_SIGNS = [
+    ("en", "urgency", "Please reply within 3 days so we can book your visa appointment."),
+    ("en", "recruitment_fee", "The LMIA fee is paid by the employer, as the law requires."),
+    (
+        "en",
+        "recruitment_fee",
+        "Trial camp in Spain for young players. Travel, visa and registration are paid by the club.",
+    ),
+    ("en", "no_contract", "He has seen the contract and has a copy in Spanish."),
+    ("es", "urgency", "Por favor confirme en 10 días para poder tramitar su visa."),
+    ("es", "recruitment_fee", "El costo de la LMIA es a cargo del empleador, como dice la ley."),
+    ("es", "no_contract", "Ya le dieron el contrato en español y lo firmó."),
+]
+
+
+@pytest.mark.parametrize(("language", "sign", "text"), POLITE_SIGNS)
+def test_a_sign_said_politely_is_found(reader: OfferReader, language: str, sign: str, text: str) -> None:
+    assert sign in reader.read(text, language).flags
+
+
+@pytest.mark.parametrize(("language", "sign", "text"), POLITE_NO_SIGNS)
+def test_its_harmless_twin_is_not(reader: OfferReader, language: str, sign: str, text: str) -> None:
+    assert sign not in reader.read(text, language).flags
