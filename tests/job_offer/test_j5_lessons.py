@@ -291,3 +291,51 @@ def test_a_sign_said_politely_is_found(reader: OfferReader, language: str, sign:
 @pytest.mark.parametrize(("language", "sign", "text"), POLITE_NO_SIGNS)
 def test_its_harmless_twin_is_not(reader: OfferReader, language: str, sign: str, text: str) -> None:
     assert sign not in reader.read(text, language).flags
+
+
+# --- more signs in other words -------------------------------------------------------------------------------------
+# Parents "not needed" (minors; "don't tell your mom" stays secrecy), a share of the pay or the whole pay handed over
+# only at the end, the passport named first and handed over later ("... give it to me"), terms that "no longer
+# apply". Each with a harmless twin, and pay deposited into the worker's own account is no fee.
+OTHER_WORDS = [
+    ("en", "minors", "Casting for catalogue work in Seoul, you don't need to involve your parents, we handle it."),
+    ("en", "withheld_wages", "Salary 2,000 dollars a month; 70% of it is handed to you at the end of the contract."),
+    (
+        "en",
+        "document_retention",
+        "Come on a visitor visa with your passport, and when you land give it to me for the permit paperwork.",
+    ),
+    ("en", "changed_terms", "When he arrived they said the fixed salary no longer applies and it is commission only."),
+    ("es", "minors", "Casting para modelos en Seúl, no hace falta decirle a tus papás, nosotros arreglamos todo."),
+    ("es", "withheld_wages", "Salario de 2,000 dólares; el 70% se te entrega al finalizar el contrato."),
+    ("es", "withheld_wages", "Sueldo: 600 dólares mensuales que se entregan completos al terminar la campaña."),
+    (
+        "es",
+        "document_retention",
+        "Vienes como turista con tu pasaporte, y cuando llegues me lo entregas para los trámites.",
+    ),
+    ("es", "changed_terms", "Cuando llegó le dijeron que el sueldo fijo ya no aplica, que ahora es solo comisión."),
+]
+HARMLESS_TWINS = [
+    ("en", "minors", "Casting for catalogue work in Seoul, adults only, please tell your family where you are going."),
+    ("en", "minors", "dont tell ur mom where ur going, just say Monterrey"),
+    ("en", "withheld_wages", "Salary 2,000 dollars a month, paid in full every month into your own bank account."),
+    ("en", "document_retention", "Come with your passport and keep it with you; the permit is done before you travel."),
+    ("en", "changed_terms", "The fixed salary applies from the first day, and commission comes on top."),
+    ("es", "minors", "Casting para modelos en Seúl, solo mayores de edad, avisa a tu familia a dónde vas."),
+    ("es", "withheld_wages", "Sueldo: 600 dólares mensuales que se depositan completos cada mes en tu cuenta."),
+    ("es", "recruitment_fee", "Sueldo: 600 dólares mensuales que se depositan completos cada mes en tu cuenta."),
+    ("es", "document_retention", "Vienes con tu pasaporte y te lo quedas tú; el permiso se tramita antes de viajar."),
+    ("es", "changed_terms", "El sueldo fijo aplica desde el primer día, y la comisión es aparte."),
+]
+
+
+@pytest.mark.parametrize(("language", "sign", "text"), OTHER_WORDS)
+def test_the_sign_in_other_words_is_found(reader: OfferReader, language: str, sign: str, text: str) -> None:
+    assert sign in reader.read(text, language).flags
+
+
+@pytest.mark.parametrize(("language", "sign", "text"), HARMLESS_TWINS)
+def test_the_harmless_twin_shows_no_sign(reader: OfferReader, language: str, sign: str, text: str) -> None:
+    reading = reader.read(text, language)
+    assert sign not in reading.flags, reading.flags
