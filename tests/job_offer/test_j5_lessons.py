@@ -339,3 +339,19 @@ def test_the_sign_in_other_words_is_found(reader: OfferReader, language: str, si
 def test_the_harmless_twin_shows_no_sign(reader: OfferReader, language: str, sign: str, text: str) -> None:
     reading = reader.read(text, language)
     assert sign not in reading.flags, reading.flags
+
+
+# --- immigration papers "later" are not the work contract ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "She goes as a tourist first and the family will sort out her papers later.", False),
+        ("en", "The contract comes later, once she is working in the house.", True),
+        ("es", "Se va de turista y la familia le arregla los papeles después.", False),
+        ("es", "El contrato te lo dan después, cuando ya estés trabajando en la casa.", True),
+    ],
+)
+def test_papers_sorted_later_are_not_a_missing_contract(
+    reader: OfferReader, language: str, text: str, expected: bool
+) -> None:
+    assert ("no_contract" in reader.read(text, language).flags) is expected
