@@ -20,8 +20,22 @@ _DOMAIN = re.compile(
     r"(?:@|\b)(?:www\.)?([a-z0-9][a-z0-9-]*)\.(?:[a-z0-9-]+\.)*(?:com|org|net|gov|edu|info|biz|[a-z]{2})\b(?:\.[a-z]{2})?"
 )
 
-# Words before a business's name that make it a meeting place ("lobby of Hotel X", "en el Hotel X").
-_VENUE = re.compile(r"(?:(?:lobby|vestibulo|recepcion)(?: of| del| de)?(?: the| el)?|en el|en la|at the|in the)\W*$")
+# Words before a business's name that make it a meeting place ("lobby of Hotel X"); "at the", "en el" only when an
+# interview or a meeting is spoken of just before ("interviews at the Hotel X"): "a job at the X Hotel" names the
+# employer.
+_LOBBY = re.compile(r"(?:lobby|vestibulo|recepcion)(?: of| del| de)?(?: the| el)?\W*$")
+_AT = re.compile(r"(?:en el|en la|at the|in the)\W*$")
+_MEETING = re.compile(
+    r"(?<![a-z])(?:interview|interviews|meet|meeting|audition|auditions|come|bring|entrevista|entrevistas|reunion"
+    r"|cita|presentarse|presentate|presentese|audicion|audiciones|ven|venga|traer|trae)(?![a-z])"
+)
+
+
+def _meeting_place(before: str) -> bool:
+    """Whether the folded text just before a name makes it where people meet, not who employs."""
+    if _LOBBY.search(before[-20:]):
+        return True
+    return bool(_AT.search(before[-20:]) and _MEETING.search(before[-60:]))
 
 
 @dataclass(frozen=True)
@@ -121,7 +135,7 @@ class EmployerFinder:
         for pattern in (self._business_after, self._business_before):
             for match in pattern.finditer(original) if pattern else ():
                 words = [fold(w) for w in match.group(1).split()]
-                if _VENUE.search(fold(original[: match.start()])[-20:]):
+                if _meeting_place(fold(original[max(0, match.start() - 60) : match.start()])):
                     continue  # where an interview is held, not who employs
                 if any(
                     w not in self.rule.not_names for w in words if w not in ("de", "del", "la", "las", "los", "el", "y")

@@ -133,10 +133,13 @@ class OfferReader:
         positive: dict[str, list[Evidence]] = {}
         negative: dict[str, list[Evidence]] = {}
         blocked: set[str] = set()
+        # Signs whose words an ignore pattern explained ("pays your trip home at the end" is the fare, not the pay):
+        # the learned half may not read the sign back from the same words.
+        explained: set[str] = set()
         # Every language's patterns run: people mix languages in one message.
         for lang, matcher in self.matchers.items():
             doc = matcher.nlp(lowered)
-            for hit, kind in self._resolved_hits(doc, lang, matcher):
+            for hit, kind in self._resolved_hits(doc, lang, matcher, explained):
                 words = cleaned[hit.start_char : hit.end_char]
                 evidence = Evidence(hit.flag, words, hit.start_char, hit.end_char, lang)
                 (positive if kind == "pos" else negative).setdefault(hit.flag, []).append(evidence)
@@ -169,7 +172,7 @@ class OfferReader:
                 negative.setdefault(flag, []).append(
                     Evidence(flag, cleaned[name.start : name.end], name.start, name.end, code)
                 )
-        reading = OfferReading(language=code, blocked=blocked - set(positive))
+        reading = OfferReading(language=code, blocked=(blocked | explained) - set(positive))
         for flag_id in self.book.ids:
             if positive.get(flag_id):
                 reading.flags[flag_id] = positive[flag_id][0]
@@ -211,8 +214,13 @@ class OfferReader:
         others = [k for k in kinds if k != "job"]
         return bool({"job", "offer"} & set(kinds)) and len(others) >= routing.min_kinds
 
-    def _resolved_hits(self, doc: Doc, lang: str, matcher: FlagMatcher) -> list[tuple[Hit, str]]:
-        """Hits after ignores, context, negation, prohibition, hedging and overlaps: (hit, "pos" or "neg")."""
+    def _resolved_hits(
+        self, doc: Doc, lang: str, matcher: FlagMatcher, explained: set[str] | None = None
+    ) -> list[tuple[Hit, str]]:
+        """Hits after ignores, context, negation, prohibition, hedging and overlaps: (hit, "pos" or "neg").
+
+        The flags of warnings an ignore cancelled are added to `explained`.
+        """
         rules = self.book.rules
         hits = matcher.hits(doc)
         ignores = [h for h in hits if h.kind == "ign"]
@@ -225,6 +233,8 @@ class OfferReader:
             # An ignore cancels what only looks like the sign; a reassurance inside it still counts ("the
             # employer pays everything, no fees").
             if hit.kind != "neg" and any(_overlap(hit, i) for i in ignores if i.flag == hit.flag):
+                if explained is not None:
+                    explained.add(hit.flag)
                 continue
             flag = self.book.get(hit.flag)
             if hit.kind == "weak":
