@@ -337,3 +337,31 @@ def test_a_long_message_is_classified_whole() -> None:
     message = Message(data={"text": text})
     MessageLimiter({}).process([message])
     assert message.get("text") == text
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "Cleaner needed in Leeds, first 4 weeks no pay, work 7 days, live on site, we keep your passport for you",
+        "se busca ayudante de cocina en Madrid, el primer mes de prueba es sin sueldo, guardamos el pasaporte, 7 dias",
+    ],
+)
+def test_an_offer_whose_terms_both_classifiers_doubt_goes_to_the_job_offer_check(
+    backstop: DangerBackstop, offer: str
+) -> None:
+    """Unpaid weeks and a kept ID in an advert are warning signs for the check to explain, not a writer in danger
+    now (issue 18): when both classifiers doubt the rules and the message is an offer, the check starts."""
+    assert backstop.detector.assess(offer).match is not None
+    message = classified(offer, "ask_job_offer_safe", 0.95, runner_up_confidence=0.02, danger_probability=0.05)
+    message.set("offer_routing", {"offer": True, "probability": 0.96})
+    fallback(backstop.process([message]))
+    assert message.get("intent")["name"] == "ask_job_offer_safe"
+    # The same words, not taken for an offer: asked about, with the numbers underneath.
+    other = classified(offer, "faq", 0.95, runner_up_confidence=0.02, danger_probability=0.05)
+    fallback(backstop.process([other]))
+    assert other.get("intent")["name"] == "danger_check_in"
+    # A danger classifier that does not doubt them keeps the alarm, offer or not.
+    sure = classified(offer, "ask_job_offer_safe", 0.95, runner_up_confidence=0.02, danger_probability=0.6)
+    sure.set("offer_routing", {"offer": True, "probability": 0.96})
+    fallback(backstop.process([sure]))
+    assert sure.get("intent")["name"] in ("report_danger", "danger_check_in")

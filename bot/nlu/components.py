@@ -375,7 +375,7 @@ class DangerBackstop(_RuleComponent):
         )
 
     def process_one(self, message: Message) -> None:
-        from bot.safety.tiers import CHECK_IN, EMERGENCY, NONE, SURVIVOR, Thresholds, Tier, decide
+        from bot.safety.tiers import CHECK_IN, DOUBTED, EMERGENCY, NONE, SURVIVOR, Thresholds, Tier, decide
 
         intent = message.get(INTENT) or {}
         text = message.get(UNTRUNCATED_TEXT) or _text(message)
@@ -389,8 +389,12 @@ class DangerBackstop(_RuleComponent):
         )
         tier = decide(reading, said_danger, probability, thresholds, words=len(text.split()))
         if tier.by == "rules" and reading.match is not None and not said_danger:
-            if self._is_described_offer(text, intent, reading.match.signals, message.get("offer_routing")):
-                tier = Tier(NONE, None, tier.frames)  # an offer's terms, for the job-offer check to explain
+            # An offer's terms, for the job-offer check to explain: the rules found only what offers describe, or
+            # both classifiers doubted them (DOUBTED) on what DIET and the offer router take for an offer
+            # ("first month unpaid, we keep your ID": a practice to warn about, not a writer in danger now).
+            signals = () if DOUBTED in tier.frames else reading.match.signals
+            if self._is_described_offer(text, intent, signals, message.get("offer_routing")):
+                tier = Tier(NONE, None, tier.frames)
         if tier.name == CHECK_IN and tier.by == "danger classifier" and reading.match is None and not said_danger:
             # The danger classifier alone on what the classifiers took for a job offer: the offer's terms
             # ("they keep the passports") are for the job-offer check to explain, not a reason to ask.
