@@ -142,18 +142,8 @@ def _batch(path: Path, danger: list[str], ordinary: list[str]) -> Path:
     return path
 
 
-def _probability(training: TrainingData, tmp_path: Path, config: dict, text: str) -> float:
-    tmp_path.mkdir()
-    storage, resource, context = _component(tmp_path)
-    component = DangerClassifier.create(config, storage, resource, context)
-    component.train(training)
-    message = Message(data={"text": text})
-    DangerClassifier.load(config, storage, resource, context).process([message])
-    return message.get(DANGER_PROBABILITY)
-
-
 def test_hard_ordinary_messages_of_a_used_batch_teach_it_to_doubt_everyday_confinement(
-    training: TrainingData, tmp_path: Path
+    training: TrainingData, scorer: DangerScorer, tmp_path: Path
 ) -> None:
     """Why config.yml lists the used batches: their everyday messages with danger words lower the probability of
     the same kind of message in other words, which lets both classifiers doubt a rule's alarm (bot/safety/tiers)."""
@@ -166,12 +156,15 @@ def test_hard_ordinary_messages_of_a_used_batch_teach_it_to_doubt_everyday_confi
             "trapped at the train station all night, the strike means no one can leave",
         ],
     )
-    everyday = "we are locked in the airport terminal, they won't let us leave until the storm passes"
-    without = _probability(training, tmp_path / "without", {}, everyday)
-    with_batch = _probability(training, tmp_path / "with", {"examples_from": [str(batch)]}, everyday)
-    assert with_batch < without
-    danger = "they locked us in the workshop and took our phones"
-    assert _probability(training, tmp_path / "danger", {"examples_from": [str(batch)]}, danger) > 0.5
+    config = {"examples_from": [str(batch)]}
+    storage, resource, context = _component(tmp_path)
+    DangerClassifier.create(config, storage, resource, context).train(training)
+    everyday_text = "we are locked in the airport terminal, they won't let us leave until the storm passes"
+    everyday = Message(data={"text": everyday_text})
+    danger = Message(data={"text": "they locked us in the workshop and took our phones"})
+    DangerClassifier.load(config, storage, resource, context).process([everyday, danger])
+    assert everyday.get(DANGER_PROBABILITY) < scorer.probability(everyday_text)  # the same data without the batch
+    assert danger.get(DANGER_PROBABILITY) > 0.5
 
 
 def test_batch_examples_reads_both_labels(tmp_path: Path) -> None:
