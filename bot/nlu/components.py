@@ -293,7 +293,8 @@ class DangerBackstop(_RuleComponent):
     """Decides which of four replies a message gets (bot/safety/tiers.py), from three opinions.
 
     1. The phrase rules (bot.safety) found danger with nothing around it that makes it mixed: the emergency
-       reply (report_danger), whatever the classifiers say. A rule match is evidence a reviewer can read.
+       reply (report_danger), unless both classifiers doubt it on a message of eight words or more (then the
+       check-in, or the job-offer check for a pasted offer). A rule match is evidence a reviewer can read.
     2. The rules found danger words inside a frame (a joke, a film, an everyday object, a hypothetical, a plea
        for an answer): a check-in ("Are you safe right now?", danger_check_in) when a classifier backs them,
        nothing otherwise; a story that is clearly over gets the survivors' reply (survivor_story).
