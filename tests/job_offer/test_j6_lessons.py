@@ -218,3 +218,30 @@ def test_wages_paid_at_the_end_are_held_back_not_a_fee(reader, language, text):
 )
 def test_a_fee_left_to_the_worker_after_the_employer_pays_something_is_still_a_fee(reader, language, text):
     assert "recruitment_fee" in _flags(reader, language, text)
+
+
+# Ages of players, dancers and models are ages; an agent's fee is a fee.
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Trials for young players 14-17 at a club in Spain, agent fee 900 euros."),
+        ("es", "Pruebas para jugadores de 14 a 17 en un club de España, cuota del agente 900 euros."),
+    ],
+)
+def test_young_players_charged_by_an_agent(reader, language, text):
+    flags = _flags(reader, language, text)
+    assert {"minors", "recruitment_fee"} <= flags
+    assert grade(flags) == SERIOUS
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Professional players 20-28 wanted for a club in Malta, no agent fee, contract before travel."),
+        ("es", "Se buscan jugadores de 20 a 28 para un club de Malta, sin cuota del agente, contrato antes de viajar."),
+    ],
+)
+def test_adult_players_with_no_agent_fee(reader, language, text):
+    flags = _flags(reader, language, text)
+    assert "minors" not in flags
+    assert "recruitment_fee" not in flags
