@@ -27,6 +27,7 @@ class AgeRule:
     people: frozenset[str]
     ranges: tuple[str, ...]
     adult_phrases: tuple[str, ...]
+    months: frozenset[str] = frozenset()
 
     @classmethod
     def from_data(cls, raw: Mapping[str, Any]) -> AgeRule:
@@ -41,6 +42,7 @@ class AgeRule:
             people=words("people"),
             ranges=tuple(fold(str(w)) for w in raw.get("ranges") or ()),
             adult_phrases=tuple(fold(str(p)) for code in (raw.get("adult_phrases") or {}).values() for p in code or ()),
+            months=words("months"),
         )
 
 
@@ -65,6 +67,13 @@ class AgeFinder:
         after = re.findall(r"[a-z/'\-]+", folded[match.end() : match.end() + 14])[:1]
         if after and after[0] in self.rule.after:
             return True
+        # A day of a month is a date, not an age: "workers, Aug 15 - Nov 10", "del 15 de agosto", "15 March".
+        before_word = re.findall(r"[a-z]+", folded[max(0, match.start() - 12) : match.start()])[-1:]
+        next_words = re.findall(r"[a-z]+", folded[match.end() : match.end() + 16])[:2]
+        if next_words and next_words[0] in {"de", "of"}:
+            next_words = next_words[1:]
+        if self.rule.months & set(before_word + next_words[:1]):
+            return False
         # A digit glued to letters that are not an age word ("6xx xxx xxx", "3rd", "4x4") is no age.
         if re.match(r"[a-z]", folded[match.end() : match.end() + 1]):
             return False
