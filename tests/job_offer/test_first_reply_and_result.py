@@ -10,7 +10,6 @@ import pytest
 from bot.job_offer import NONE, SERIOUS, SOME, OfferReader, build_result, default_flags, grade, start_check
 from bot.job_offer.guidance import default_guidance
 from bot.job_offer.labelled import held_out_offers, load_file, training_offers
-from bot.job_offer.training import load_or_train
 
 # The check must never call an offer safe, not even in a negated sentence.
 SAFE_WORDS = re.compile(r"\b(safe|safety|secure|seguro|segura|seguros|seguras|asegur\w*)\b", re.IGNORECASE)
@@ -18,10 +17,6 @@ PASSPORT_OFFER = (
     "Hotel jobs in Dubai, 1,000 USD a month. When you arrive the manager keeps your passport for the work permit."
 )
 
-
-@pytest.fixture(scope="module")
-def reader() -> OfferReader:
-    return OfferReader.from_files(signs=load_or_train())
 
 
 def test_the_first_reply_names_each_sign_the_text_shows_with_its_reason_before_any_question(

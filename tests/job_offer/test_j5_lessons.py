@@ -9,14 +9,9 @@ from __future__ import annotations
 import pytest
 
 from bot.job_offer import SERIOUS, OfferReader, grade
-from bot.job_offer.training import load_or_train
 
 GOOD = "too_good"
 
-
-@pytest.fixture(scope="module")
-def reader() -> OfferReader:
-    return OfferReader.from_files(signs=load_or_train())
 
 
 # --- a wage in the local currency is not a dollar wage ---------------------------------------------------------

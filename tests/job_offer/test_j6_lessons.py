@@ -8,18 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.job_offer import SERIOUS, OfferReader, grade
-from bot.job_offer.training import load_or_train
-
-
-@pytest.fixture(scope="module")
-def reader() -> OfferReader:
-    return OfferReader.from_files(signs=load_or_train())
-
-
-def _flags(reader: OfferReader, language: str, text: str) -> set[str]:
-    return set(reader.read(text, language).flags)
-
+from bot.job_offer import SERIOUS, grade
+from tests.job_offer.lessons import assert_grade_never_milder, assert_read_when_said, read_flags
 
 # (sign, language, text with the sign, the same offer without it)
 CASES = [
@@ -158,19 +148,13 @@ CASES = [
 
 @pytest.mark.parametrize(("sign", "language", "present", "absent"), CASES)
 def test_sign_read_when_said_and_not_when_not(reader, sign, language, present, absent):
-    assert sign in _flags(reader, language, present)
-    assert sign not in _flags(reader, language, absent)
-
-
-LEVELS = ["none", "some", SERIOUS]
+    assert_read_when_said(reader, sign, language, present, absent)
 
 
 @pytest.mark.parametrize(("sign", "language", "present", "absent"), CASES)
 def test_the_sign_never_makes_the_grade_milder(reader, sign, language, present, absent):
     """The user sees a grade at least as grave when the sign is said as when it is not."""
-    with_sign = grade(reader.read(present, language).flags)
-    without = grade(reader.read(absent, language).flags)
-    assert LEVELS.index(with_sign) >= LEVELS.index(without)
+    assert_grade_never_milder(reader, language, present, absent)
 
 
 @pytest.mark.parametrize(
@@ -204,7 +188,7 @@ def test_legitimate_offers_that_name_paid_fees_are_not_serious(reader, language,
     ],
 )
 def test_wages_paid_at_the_end_are_held_back_not_a_fee(reader, language, text):
-    flags = _flags(reader, language, text)
+    flags = read_flags(reader, language, text)
     assert "withheld_wages" in flags
     assert "recruitment_fee" not in flags
 
@@ -217,7 +201,7 @@ def test_wages_paid_at_the_end_are_held_back_not_a_fee(reader, language, text):
     ],
 )
 def test_a_fee_left_to_the_worker_after_the_employer_pays_something_is_still_a_fee(reader, language, text):
-    assert "recruitment_fee" in _flags(reader, language, text)
+    assert "recruitment_fee" in read_flags(reader, language, text)
 
 
 # Ages of players, dancers and models are ages; an agent's fee is a fee.
@@ -229,7 +213,7 @@ def test_a_fee_left_to_the_worker_after_the_employer_pays_something_is_still_a_f
     ],
 )
 def test_young_players_charged_by_an_agent(reader, language, text):
-    flags = _flags(reader, language, text)
+    flags = read_flags(reader, language, text)
     assert {"minors", "recruitment_fee"} <= flags
     assert grade(flags) == SERIOUS
 
@@ -242,6 +226,6 @@ def test_young_players_charged_by_an_agent(reader, language, text):
     ],
 )
 def test_adult_players_with_no_agent_fee(reader, language, text):
-    flags = _flags(reader, language, text)
+    flags = read_flags(reader, language, text)
     assert "minors" not in flags
     assert "recruitment_fee" not in flags

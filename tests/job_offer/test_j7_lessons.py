@@ -8,18 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.job_offer import SERIOUS, OfferReader, grade
-from bot.job_offer.training import load_or_train
-
-
-@pytest.fixture(scope="module")
-def reader() -> OfferReader:
-    return OfferReader.from_files(signs=load_or_train())
-
-
-def _flags(reader: OfferReader, language: str, text: str) -> set[str]:
-    return set(reader.read(text, language).flags)
-
+from bot.job_offer import SERIOUS, grade
+from tests.job_offer.lessons import assert_grade_never_milder, assert_read_when_said, read_flags
 
 # (sign, language, text with the sign, the same offer without it)
 CASES = [
@@ -105,19 +95,13 @@ CASES = [
 
 @pytest.mark.parametrize(("sign", "language", "present", "absent"), CASES)
 def test_sign_read_when_said_and_not_when_not(reader, sign, language, present, absent):
-    assert sign in _flags(reader, language, present)
-    assert sign not in _flags(reader, language, absent)
-
-
-LEVELS = ["none", "some", SERIOUS]
+    assert_read_when_said(reader, sign, language, present, absent)
 
 
 @pytest.mark.parametrize(("sign", "language", "present", "absent"), CASES)
 def test_the_sign_never_makes_the_grade_milder(reader, sign, language, present, absent):
     """The user sees a grade at least as grave when the sign is said as when it is not."""
-    with_sign = grade(reader.read(present, language).flags)
-    without = grade(reader.read(absent, language).flags)
-    assert LEVELS.index(with_sign) >= LEVELS.index(without)
+    assert_grade_never_milder(reader, language, present, absent)
 
 
 # A day of a month is a date, not an age: a legitimate seasonal offer is not read as aimed at children.
@@ -133,7 +117,7 @@ def test_the_sign_never_makes_the_grade_milder(reader, sign, language, present, 
     ],
 )
 def test_dates_are_not_ages(reader, language, text):
-    flags = _flags(reader, language, text)
+    flags = read_flags(reader, language, text)
     assert "minors" not in flags
     assert grade(flags) != SERIOUS
 
@@ -147,7 +131,7 @@ def test_dates_are_not_ages(reader, language, text):
     ],
 )
 def test_ages_are_still_ages(reader, language, text):
-    assert "minors" in _flags(reader, language, text)
+    assert "minors" in read_flags(reader, language, text)
 
 
 # The family that hires a nanny is the employer: its paying the agency fee is no fee; "your family" paying is.
@@ -161,7 +145,7 @@ def test_ages_are_still_ages(reader, language, text):
     ],
 )
 def test_the_hiring_family_pays_the_fee(reader, language, text, fee):
-    assert ("recruitment_fee" in _flags(reader, language, text)) is fee
+    assert ("recruitment_fee" in read_flags(reader, language, text)) is fee
 
 
 # Money put into a savings fund is wages held back, not a fee; time off in lieu is not paying a debt off.
@@ -179,7 +163,7 @@ def test_the_hiring_family_pays_the_fee(reader, language, text, fee):
     ],
 )
 def test_savings_and_time_off(reader, language, text, sign, not_sign):
-    flags = _flags(reader, language, text)
+    flags = read_flags(reader, language, text)
     if sign:
         assert sign in flags
     if not_sign:

@@ -10,14 +10,9 @@ from __future__ import annotations
 import pytest
 
 from bot.job_offer import SERIOUS, OfferReader, grade, start_check
-from bot.job_offer.training import load_or_train
 
 DOCS, FEE, DEBT = "document_retention", "recruitment_fee", "travel_debt"
 
-
-@pytest.fixture(scope="module")
-def reader() -> OfferReader:
-    return OfferReader.from_files(signs=load_or_train())
 
 
 LEGIT_EN = (
