@@ -34,6 +34,7 @@ from bot.eval import danger
 from bot.eval.headers import first_score_lines
 from bot.eval.nlu import DEFAULT_MODEL
 from bot.paths import REPO_ROOT
+from bot.safety.tiers import DOUBTED
 
 DANGER_INTENT = "report_danger"
 CHECK_IN_INTENT = "danger_check_in"
@@ -130,7 +131,7 @@ def verdict(item: dict[str, str], is_danger: bool, parse: dict) -> Verdict:
     layers = {
         "rules": outcome(
             decision.get("by") == "rules"
-            and (decision.get("tier", EMERGENCY) == EMERGENCY or "doubted" in (decision.get("frames") or [])),
+            and (decision.get("tier", EMERGENCY) == EMERGENCY or DOUBTED in (decision.get("frames") or [])),
             set_aside or "plea" in (decision.get("frames") or []),
         ),
         "intent classifier": outcome(bool(decision.get("intent_classifier")), bool(decision.get("intent_check_in"))),
@@ -149,9 +150,14 @@ async def _parse_all(model: Path, texts: list[str]) -> list[dict]:
     return [await agent.parse_message(text) for text in texts]
 
 
+def default_sets() -> list[Path]:
+    """The labelled set, then the blind batches already scored."""
+    return [danger.DEFAULT_SET, *unseen_sets()]
+
+
 def evaluate(model: Path = DEFAULT_MODEL, paths: list[Path] | None = None) -> list[SetReport]:
     """Parse every message of the given sets (default: the labelled set, then the unseen batches)."""
-    paths = paths or [danger.DEFAULT_SET, *unseen_sets()]
+    paths = paths or default_sets()
     sets = [(path, danger.load_set(path)) for path in paths]
     items = [(i, item, label == "danger") for i, (_, s) in enumerate(sets) for label in s for item in s[label]]
     parses = asyncio.run(_parse_all(model, [item["text"] for _, item, _ in items]))
@@ -235,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print("Rule backstop alone, labelled set:")
     backstop_status = danger.main([])
-    paths = args.set or [danger.DEFAULT_SET, *unseen_sets()]
+    paths = args.set or default_sets()
     reports = evaluate(args.model, paths)
     print()
     print_report(reports)

@@ -7,6 +7,7 @@ even when the action server is down, because the emergency replies depend on the
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -214,8 +215,12 @@ class DangerClassifier(GraphComponent):
         retrains it (bot/digest.py says why)."""
         from bot.digest import digest, module_files
 
-        batches = [REPO_ROOT / path for path in config.get("examples_from") or ()]
-        return digest([*module_files("bot.safety.classifier", "bot.safety.normalise"), *batches])
+        return digest([*module_files("bot.safety.classifier", "bot.safety.normalise"), *cls._example_batches(config)])
+
+    @staticmethod
+    def _example_batches(config: dict[str, Any]) -> list[Path]:
+        """The used blind batches config.yml lists (`examples_from`), as paths."""
+        return [REPO_ROOT / path for path in config.get("examples_from") or ()]
 
     def __init__(
         self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, scorer: Any = None
@@ -261,7 +266,7 @@ class DangerClassifier(GraphComponent):
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and _text(e)]
         texts = [e.get(UNTRUNCATED_TEXT) or _text(e) for e in examples]
         labels = [e.get(INTENT) == self.config["intent"] for e in examples]
-        extra_texts, extra_labels = batch_examples([REPO_ROOT / path for path in self.config["examples_from"]])
+        extra_texts, extra_labels = batch_examples(self._example_batches(self.config))
         weight = int(self.config["examples_weight"])
         texts, labels = texts + extra_texts * weight, labels + extra_labels * weight
         try:
