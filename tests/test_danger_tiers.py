@@ -8,10 +8,11 @@ from __future__ import annotations
 import pytest
 
 from bot.safety import DangerDetector
-from bot.safety.tiers import CHECK_IN, DOUBTED, EMERGENCY, NONE, SURVIVOR, decide
+from bot.safety.tiers import CHECK_IN, DOUBTED, EMERGENCY, MIN_WORDS_FOR_DOUBT_ALONE, NONE, SURVIVOR, decide
 
 # The classifiers' opinions: (DIET says danger, danger probability).
 SILENT = (False, 0.05)  # both classifiers doubt danger
+DIET_ONLY = (True, 0.05)  # DIET says danger, the danger classifier doubts it
 UNSURE = (False, 0.3)  # neither says danger, but the danger classifier does not doubt it either
 ONE = (False, 0.7)  # the danger classifier leans towards danger, DIET does not
 BOTH = (True, 0.8)
@@ -40,14 +41,17 @@ def tier(detector: DangerDetector, text: str, opinions: tuple[bool, float]) -> s
         "years ago I was trafficked, I got out in 2019, but they still threaten my brother",
     ],
 )
-def test_sure_danger_gets_the_emergency_reply_unless_both_classifiers_doubt_it(
+def test_sure_danger_gets_the_emergency_reply_unless_the_danger_classifier_doubts_it(
     detector: DangerDetector, text: str
 ) -> None:
-    for opinions in (UNSURE, ONE, BOTH, (True, 0.05)):
+    for opinions in (UNSURE, ONE, BOTH):
         assert tier(detector, text, opinions) == EMERGENCY, opinions
     # Both classifiers doubting the rules: asked, with the emergency numbers underneath, never left unanswered.
     doubted = decide(detector.assess(text), *SILENT, words=len(text.split()))
     assert (doubted.name, doubted.by) == (CHECK_IN, "rules") and DOUBTED in doubted.frames
+    # The danger classifier doubting them while DIET backs them: asked about a long message, the alarm on a short one.
+    long_enough = len(text.split()) >= MIN_WORDS_FOR_DOUBT_ALONE
+    assert tier(detector, text, DIET_ONLY) == (CHECK_IN if long_enough else EMERGENCY)
 
 
 @pytest.mark.parametrize(
@@ -58,11 +62,27 @@ def test_sure_danger_gets_the_emergency_reply_unless_both_classifiers_doubt_it(
         "nos tienen encerrados en la sala de espera del aeropuerto, no nos dejan salir hasta que pase la niebla",
     ],
 )
-def test_a_rule_alarm_both_classifiers_doubt_is_asked_about_not_sounded(detector: DangerDetector, text: str) -> None:
+def test_a_rule_alarm_the_danger_classifier_doubts_is_asked_about_not_sounded(
+    detector: DangerDetector, text: str
+) -> None:
+    """DIET backing the rules does not keep the alarm: on blind batch L it backed most of their false alarms."""
     assert detector.assess(text).match is not None, "the rules must read danger here for this test to mean anything"
     assert tier(detector, text, SILENT) == CHECK_IN
+    assert tier(detector, text, DIET_ONLY) == CHECK_IN
     assert tier(detector, text, UNSURE) == EMERGENCY
     assert decide(detector.assess(text), False, None).name == EMERGENCY  # no danger classifier: the rules decide
+
+
+@pytest.mark.parametrize(
+    "text", ["he hits me when i ask him for my pay", "me obligaron a trabajar 20 horas sin descanso"]
+)
+def test_a_short_report_diet_backs_keeps_the_alarm_when_only_the_danger_classifier_doubts_it(
+    detector: DangerDetector, text: str
+) -> None:
+    """Under twelve words the danger classifier weighs words, not a situation: its doubt alone is not enough."""
+    assert detector.assess(text).match is not None
+    assert len(text.split()) < MIN_WORDS_FOR_DOUBT_ALONE
+    assert tier(detector, text, DIET_ONLY) == EMERGENCY
 
 
 @pytest.mark.parametrize("text", ["estoy secuestrado", "me violaron", "he has a gun, im so scared"])
@@ -177,8 +197,43 @@ def test_both_classifiers_agreeing_on_a_framed_message_get_the_check_in(detector
     assert tier(detector, "el banco dice que debo 20 mil y me quieren quitar la casa", BOTH) == CHECK_IN
 
 
-def test_the_danger_classifier_alone_is_a_check_in_not_the_alarm(detector: DangerDetector) -> None:
-    assert tier(detector, "someone sits outside our door all night", (False, 0.95)) == CHECK_IN
+def test_the_danger_classifier_sure_on_its_own_gives_the_alarm_and_leaning_the_check_in(
+    detector: DangerDetector,
+) -> None:
+    """Blind batches L and M: at 0.9 alone it heard only cries for help ("no puedo hablar. me tienen en un carro"),
+    which got the check-in instead of the alarm."""
+    report = "someone sits outside our door all night and we are not let out"
+    assert detector.assess(report).match is None, "the rules must not read it for this test to mean anything"
+    assert tier(detector, report, (False, 0.95)) == EMERGENCY
+    assert tier(detector, report, ONE) == CHECK_IN
+    # inside a frame, sure or not, it asks
+    assert tier(detector, "lol the bank says I owe 20k and they want to take the house", (False, 0.95)) == CHECK_IN
+
+
+def test_a_laugh_around_danger_still_going_on_gets_the_alarm_when_both_classifiers_hear_it(
+    detector: DangerDetector,
+) -> None:
+    text = "jaja mi vida es una telenovela, el jefe tiene mi pasaporte y llevo 5 meses sin paga"
+    reading = detector.assess(text)
+    assert reading.set_aside and reading.present, "the rules must set the words aside in a laugh, still going on"
+    assert tier(detector, text, BOTH) == EMERGENCY
+    assert tier(detector, text, ONE) == CHECK_IN
+
+
+def test_a_question_mark_in_brackets_does_not_make_a_report_a_question(detector: DangerDetector) -> None:
+    report = "the kid next door (maybe 12?) has a different man visiting every night"
+    assert detector.assess(report).match is not None
+    assert not detector.assess("the kid next door (maybe 12?) has a nice bike").match
+
+
+@pytest.mark.parametrize("text", ["pls answer fast, battery 3%", "contesten rapido porfa, no tengo pila"])
+def test_a_hurried_plea_on_a_dying_phone_gets_the_check_in(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, SILENT) == CHECK_IN
+
+
+@pytest.mark.parametrize("text", ["my battery is at 3%, what time do you open?", "se me acabo la pila jaja"])
+def test_a_phone_battery_alone_is_not_a_plea(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, SILENT) != EMERGENCY
 
 
 @pytest.mark.parametrize("opinions", [SILENT, ONE])

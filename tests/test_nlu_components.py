@@ -11,6 +11,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.components import (
     CHECK_IN_INTENT,
     DANGER_DECISION,
+    DANGER_INTENT,
     DANGER_PROBABILITY,
     SURVIVOR_INTENT,
     CountryExtractor,
@@ -163,13 +164,24 @@ def test_forget_me_is_never_a_runner_up_promoted_on_a_guess(backstop: DangerBack
     assert message.get("intent")["name"] != "forget_me"
 
 
-def test_a_nearly_certain_danger_classifier_on_its_own_gets_the_check_in(backstop: DangerBackstop) -> None:
-    # Sure, but alone: "Are you safe right now?" with the numbers, not the alarm ("owe my brother 500 bucks").
-    message = classified(UNKNOWN_TO_RULES, "ask_job_offer_safe", 0.9, danger_probability=0.97)
+def test_a_nearly_certain_danger_classifier_on_its_own_gets_the_alarm(backstop: DangerBackstop) -> None:
+    # Sure on its own (blind batches L and M: at 0.9 it heard only cries for help): the emergency reply, even when
+    # DIET was unsure and the fallback would otherwise answer "I didn't understand".
+    message = classified(UNKNOWN_TO_RULES, "out_of_scope", 0.3, danger_probability=0.97)
     fallback(backstop.process([message]))
-    assert message.get("intent")["name"] == CHECK_IN_INTENT
+    assert message.get("intent")["name"] == DANGER_INTENT
     assert message.get(DANGER_DECISION)["by"] == "danger classifier"
-    assert message.get(DANGER_DECISION)["tier"] == "check_in"
+    assert message.get(DANGER_DECISION)["tier"] == "emergency"
+
+
+def test_a_nearly_certain_danger_classifier_on_what_is_taken_for_a_job_offer_leaves_it_to_the_check(
+    backstop: DangerBackstop,
+) -> None:
+    # "they keep the passports": the offer's terms, for the job-offer check to explain, not the alarm.
+    message = classified(UNKNOWN_TO_RULES, "ask_job_offer_safe", 0.9, runner_up_confidence=0.05, danger_probability=0.9)
+    message.set("offer_routing", {"offer": True})
+    fallback(backstop.process([message]))
+    assert message.get("intent")["name"] == "ask_job_offer_safe"
 
 
 def test_a_likely_but_not_certain_danger_classifier_alone_is_a_check_in_not_the_alarm(
@@ -365,3 +377,15 @@ def test_an_offer_whose_terms_both_classifiers_doubt_goes_to_the_job_offer_check
     sure.set("offer_routing", {"offer": True, "probability": 0.96})
     fallback(backstop.process([sure]))
     assert sure.get("intent")["name"] in ("report_danger", "danger_check_in")
+
+
+def test_a_hurry_inside_a_pasted_job_offer_is_left_to_the_check(backstop: DangerBackstop) -> None:
+    """"Reply fast, flight is next Tuesday" in an offer is the recruiter's pressure, not a plea on a dying phone."""
+    offer = "Customer service job in Bangkok, salary 2000 usd, tourist visa first. Reply fast, flight is next Tuesday"
+    message = classified(offer, "ask_job_offer_safe", 0.95, runner_up_confidence=0.01, danger_probability=0.1)
+    message.set("offer_routing", {"offer": True})
+    backstop.process([message])
+    assert message.get("intent")["name"] == "ask_job_offer_safe"
+    plea = classified("pls reply fast. battery 4%", "out_of_scope", 0.9, "faq", 0.0, danger_probability=0.1)
+    backstop.process([plea])
+    assert plea.get("intent")["name"] == CHECK_IN_INTENT

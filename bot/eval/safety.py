@@ -5,7 +5,7 @@ model, and what the person gets is read from the final intent: the emergency rep
 check-in ("Are you safe right now?", `danger_check_in`), or neither (the survivors' reply and every other answer).
 Each layer is also scored on its own, from the decision DangerBackstop records (`danger_decision`):
 
-- rules: emergency when the phrase rules found danger (also when both classifiers doubted them); check-in when they
+- rules: emergency when the phrase rules found danger (also when the classifiers doubted them); check-in when they
   set danger words aside inside a frame (a joke, the news, an everyday object, a hypothetical) or heard a plea for
   an answer (bot.eval.danger scores the rules without a model);
 - intent classifier: emergency when DIET's own top intent was danger, check-in when it was the check-in;

@@ -298,14 +298,15 @@ class DangerBackstop(_RuleComponent):
     """Decides which of four replies a message gets (bot/safety/tiers.py), from three opinions.
 
     1. The phrase rules (bot.safety) found danger with nothing around it that makes it mixed: the emergency
-       reply (report_danger), unless both classifiers doubt it on a message of eight words or more (then the
+       reply (report_danger), unless the classifiers doubt it on a message of eight words or more (then the
        check-in, or the job-offer check for a pasted offer). A rule match is evidence a reviewer can read.
     2. The rules found danger words inside a frame (a joke, a film, an everyday object, a hypothetical, a plea
        for an answer): a check-in ("Are you safe right now?", danger_check_in) when a classifier backs them,
        nothing otherwise; a story that is clearly over gets the survivors' reply (survivor_story).
     3. Otherwise the intent classifier (DIET) and the danger classifier (DangerClassifier): both agreeing on a
-       message without frames is the emergency reply; with frames, or the danger classifier sure on its own, a
-       check-in. Either model alone misfires on everyday messages with danger words.
+       message without frames, or the danger classifier sure on its own (0.9), is the emergency reply; with
+       frames, or the danger classifier leaning to danger on its own, a check-in. DIET alone misfires on everyday
+       messages with danger words.
 
     The decision stays in the Rasa server so that every tier is answered by rules and static responses, with
     the action server down. It sits after the classifiers and before the FallbackClassifier, so a message judged
@@ -320,8 +321,10 @@ class DangerBackstop(_RuleComponent):
             "agreement": 0.5,
             "alone": 0.9,
             # Under this danger probability, with DIET not saying danger, a rule's alarm about a message of eight
-            # words or more becomes the check-in (bot/safety/tiers.py).
+            # words or more becomes the check-in; under `doubt_long`, whatever DIET says, about one of twelve words
+            # or more (bot/safety/tiers.py).
             "doubt": 0.15,
+            "doubt_long": 0.2,
             # When DIET's danger guess is overruled, its next guess is used if DIET gave it this much...
             "runner_up_floor": 0.1,
             # ...and is never one of these (an irreversible action on a guess).
@@ -390,20 +393,21 @@ class DangerBackstop(_RuleComponent):
         probability = message.get(DANGER_PROBABILITY)
         if not isinstance(probability, int | float):
             probability = None  # no danger classifier in this pipeline
-        thresholds = Thresholds(
-            float(self.config["agreement"]), float(self.config["alone"]), float(self.config["doubt"])
-        )
+        thresholds = Thresholds(*(float(self.config[key]) for key in ("agreement", "alone", "doubt", "doubt_long")))
         tier = decide(reading, said_danger, probability, thresholds, words=len(text.split()))
         if tier.by == "rules" and reading.match is not None and not said_danger:
             # An offer's terms, for the job-offer check to explain: the rules found only what offers describe, or
-            # both classifiers doubted them (DOUBTED) on what DIET and the offer router take for an offer
-            # ("first month unpaid, we keep your ID": a practice to warn about, not a writer in danger now).
-            signals = () if DOUBTED in tier.frames else reading.match.signals
+            # the classifiers doubted them (DOUBTED) on what DIET and the offer router take for an offer
+            # ("first month unpaid, we keep your ID": a practice to warn about, not a writer in danger now). Danger
+            # words set aside in a frame count too: "they keep my ID and say I must 'atender' at parties" is no offer.
+            signals = () if DOUBTED in tier.frames else (*reading.match.signals, *reading.set_aside)
             if self._is_described_offer(text, intent, signals, message.get("offer_routing")):
                 tier = Tier(NONE, None, tier.frames)
-        if tier.name == CHECK_IN and tier.by == "danger classifier" and reading.match is None and not said_danger:
-            # The danger classifier alone on what the classifiers took for a job offer: the offer's terms
-            # ("they keep the passports") are for the job-offer check to explain, not a reason to ask.
+        no_danger_words = reading.match is None and not reading.set_aside and not said_danger
+        if tier.name in (CHECK_IN, EMERGENCY) and tier.by in ("danger classifier", "rules") and no_danger_words:
+            # The danger classifier alone, or only a hurry ("reply fast, flight is next Tuesday"), on what the
+            # classifiers took for a job offer: the offer's terms ("they keep the passports") are for the job-offer
+            # check to explain, not a reason to ask or alarm.
             if self._is_described_offer(text, intent, (), message.get("offer_routing")):
                 tier = Tier(NONE, None, tier.frames)
         if (

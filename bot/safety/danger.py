@@ -10,6 +10,7 @@ model download) and applies the conditions the file describes: question frames, 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from bot.safety.normalise import CLAUSE_PUNCT, tokenise
 logger = logging.getLogger(__name__)
 
 _FRAME, _NOW, _NOT, _OFFER, _GENERIC = "frame", "now", "not_danger", "offer", "generic"
+_ASIDE_QUESTION = re.compile(r"\?+\s*\)")
 _KIND = "kind:"  # matcher key prefix of the frames: "kind:joke", "kind:routine", ...
 
 # The frames a decision names (bot/safety/tiers.py): what made danger words mixed signals, or a story that is over.
@@ -181,6 +183,9 @@ class _LanguageMatcher:
 
     def doc(self, text: str) -> Doc:
         words = []
+        # A question mark in brackets is an aside, not a question, and a closing bracket starts no sentence: in
+        # "the girl next door (maybe 13?) has a different man visiting..." the "has" does not start one (batch L).
+        text = _ASIDE_QUESTION.sub(")", text)
         for word in tokenise(text, self.info.rules):
             lower = word.lower()
             fixed = self.corrector.correct(lower)
@@ -188,7 +193,7 @@ class _LanguageMatcher:
         if not words or words[-1] not in CLAUSE_PUNCT:
             words.append(".")  # lets a pattern say "at the end of a clause".
         lemmas = [self._lemma(w.lower()) for w in words]
-        starts = [i == 0 or words[i - 1] in CLAUSE_PUNCT for i in range(len(words))]
+        starts = [i == 0 or (words[i - 1] in CLAUSE_PUNCT and words[i - 1] != ")") for i in range(len(words))]
         return Doc(self.nlp.vocab, words=words, lemmas=lemmas, sent_starts=starts)
 
     def _lemma(self, word: str) -> str:

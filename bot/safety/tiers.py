@@ -1,13 +1,15 @@
 """Which of four replies a message gets, from the rules' reading and the two classifiers (issue 19).
 
 - `emergency`: sure danger, the emergency numbers at once (utter_emergency_contacts). The rules found danger
-  with nothing around it that makes it mixed, or both classifiers agree on a message without frames.
+  with nothing around it that makes it mixed, both classifiers agree on a message without frames, or the danger
+  classifier is sure on its own (`alone`) about a message without frames.
 - `check_in`: mixed signals. "Are you safe right now?" with three buttons and the numbers underneath, so nothing
   is lost if the person is in danger. Danger words inside a frame (a joke, a film, an everyday object such as a
   consulate or homework, a hypothetical) that a classifier backs; classifiers that agree on a framed message;
-  a danger classifier that is sure on its own; a harmless reading of the rules that both classifiers contest; or
-  a rule's alarm about a message of eight words or more that both classifiers doubt (DIET not danger, danger
-  probability under `doubt`).
+  a danger classifier that leans to danger on its own; a harmless reading of the rules that both classifiers
+  contest; or a rule's alarm the danger classifier doubts: on a message of eight words or more with DIET not
+  saying danger either (probability under `doubt`), or on one of twelve words or more whatever DIET says (under
+  `doubt_long`).
 - `survivor`: a story that is clearly over (bot.safety.danger: it says how it ended, and nothing is still going
   on). Acknowledgement and the support and reintegration contacts, not the alarm.
 - `none`: nothing to answer about danger; the intent classifier's answer stands.
@@ -15,13 +17,18 @@
 Why classifiers decide inside a frame: a frame lowers the rules' certainty, it does not prove the words are
 harmless. When neither classifier sees danger in a framed message ("the consulate kept my passport for the visa"),
 it is answered plainly; when one does ("my boyfriend's bank card and my ID, he holds them lol"), the person is
-asked. Why both classifiers may turn a rule's alarm into a check-in: on text nobody here wrote, the rules' false
-alarms on everyday confinement ("stuck at the airport gate", "mi mamá no me deja salir") come back in new words as
-fast as they are fixed (blind batches I to L); the danger classifier, trained with the used batches' hard ordinary
-messages, rarely gives such a message under 0.15, and a person in danger who is asked still sees the numbers. Chosen
-leave-one-batch-out on batches A to K (README). Why only one classifier is not enough for the alarm: each one alone
-misfires on everyday messages with danger words ("mi hermana trabaja en un bar y está contenta"); together they
-rarely do.
+asked. Why the danger classifier may turn a rule's alarm into a check-in: on text nobody here wrote, the rules'
+false alarms on everyday confinement ("stuck at the airport gate", "mi mamá no me deja salir") come back in new
+words as fast as they are fixed (blind batches I to L); the danger classifier, trained with the used batches' hard
+ordinary messages, rarely gives a cry for help told at some length under 0.2, and a person in danger who is asked
+still sees the numbers. On a long message DIET is not asked: on batch L it backed 9 of the rules' 15 false alarms
+("held captive by IKEA"), and on L and M it never backed a long cry for help the danger classifier doubted. On a
+short one both must doubt, and harder (0.15): there the danger classifier weighs words, not a situation (the
+labelled set's "he punches me if i ask for my salary" gets 0.19, "me obligaron a trabajar 18 horas sin descanso"
+0.17 with DIET sure). Chosen on batches L and M, which the classifier had not learnt from (README). Why the
+danger classifier alone gives the alarm only when sure (0.9) and DIET alone never: on L and M nothing ordinary
+reached 0.9 without danger words in a frame, while DIET alone misfires on everyday messages with danger words ("mi
+hermana trabaja en un bar y está contenta").
 This module is pure (no Rasa): bot.nlu.components.DangerBackstop applies it in the Rasa server.
 """
 
@@ -36,7 +43,7 @@ TIERS = (EMERGENCY, CHECK_IN, SURVIVOR, NONE)
 # The layer that decided (as `danger_decision.by` has always named them).
 RULES, BOTH, DANGER_CLASSIFIER = "rules", "both classifiers", "danger classifier"
 INTENT_CLASSIFIER = "intent classifier"
-# Named among a tier's frames when both classifiers doubted a rule's alarm.
+# Named among a tier's frames when the classifiers doubted a rule's alarm.
 DOUBTED = "doubted"
 
 
@@ -47,8 +54,11 @@ class Thresholds:
 
     agreement: float = 0.5
     alone: float = 0.9
-    # Under this, with DIET not saying danger either, both classifiers doubt a rule's alarm: the check-in instead.
+    # Under this, with DIET not saying danger either, a rule's alarm about a message of eight words or more is
+    # doubted: the check-in instead...
     doubt: float = 0.15
+    # ...and under this, whatever DIET says, about a message of `MIN_WORDS_FOR_DOUBT_ALONE` words or more.
+    doubt_long: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,8 @@ class Tier:
     frames: tuple[str, ...] = ()
 
 
+# From this length the danger classifier's doubt alone turns a rule's alarm into the check-in (`doubt_long`).
+MIN_WORDS_FOR_DOUBT_ALONE = 12
 # The danger classifier's lean alone (0.5 to 0.9) asks "are you safe?" only about a message long enough to be a
 # report: on a short question ("what is debt bondage?") a lean is the words, not a situation.
 MIN_WORDS_FOR_A_LEAN = 8
@@ -76,9 +88,12 @@ def decide(
     classifier then speaks for both, as before the danger classifier existed. `words`: the message's length in
     words, when known (a short message is not asked about on the danger classifier's lean alone)."""
     if reading.match is not None:
-        doubted = probability is not None and probability < thresholds.doubt and not intent_says_danger
-        if doubted and words is not None and words >= MIN_WORDS_FOR_A_LEAN:
-            # Both classifiers doubt the rules about a message long enough to tell a situation: ask, with the
+        doubted = probability is not None and words is not None and (
+            (words >= MIN_WORDS_FOR_DOUBT_ALONE and probability < thresholds.doubt_long)
+            or (words >= MIN_WORDS_FOR_A_LEAN and probability < thresholds.doubt and not intent_says_danger)
+        )
+        if doubted:
+            # The danger classifier doubts the rules about a message long enough to tell a situation: ask, with the
             # numbers underneath, instead of the alarm. A short cry ("estoy secuestrado") keeps the alarm: on a
             # few words the classifiers weigh the words, and the danger classifier is weakest there.
             return Tier(CHECK_IN, RULES, (*reading.frames, DOUBTED))
@@ -94,8 +109,12 @@ def decide(
     if reading.over and (reading.set_aside or either):
         return Tier(SURVIVOR, RULES if reading.set_aside else backed_by, frames)
     if reading.set_aside:
-        if TRIVIAL in frames and not {ROUTINE, HYPOTHETICAL} & set(frames):
+        if TRIVIAL in frames and not {ROUTINE, HYPOTHETICAL} & set(frames) and not alone:
             return Tier(NONE, None, frames)  # hyperbole: "my cat holds me hostage", "secuestrada por la tarea"
+        if both and reading.present and set(frames) - {ONGOING} <= {JOKE, FICTION}:
+            # A laugh around danger that is still going on, which both classifiers hear ("haha my life is a movie,
+            # boss took passport... been here 9 months"): as in the classifiers' branch below.
+            return Tier(EMERGENCY, BOTH, frames)
         # Danger words in a frame: ask when a classifier backs them, answer plainly when none does.
         return Tier(CHECK_IN, RULES, frames) if either else Tier(NONE, None, frames)
     if reading.dismissed:
@@ -105,9 +124,13 @@ def decide(
     softening = set(frames) - {ONGOING}
     if both or alone:
         layer = BOTH if both else DANGER_CLASSIFIER
-        if not softening or (both and reading.present and softening <= {JOKE, FICTION}):
-            # Nothing around it, or a laugh with the danger still going on ("jaja ... llevo 2 años sin salir").
-            return Tier(EMERGENCY if both else CHECK_IN, layer, frames)
+        if not softening:
+            # Nothing around it: both classifiers agree, or the danger classifier is sure on its own (blind batches
+            # L and M: at 0.9 alone it was right on every message it heard, "no puedo hablar. me tienen en un carro").
+            return Tier(EMERGENCY, layer, frames)
+        if both and reading.present and softening <= {JOKE, FICTION}:
+            # A laugh with the danger still going on ("jaja ... llevo 2 años sin salir").
+            return Tier(EMERGENCY, layer, frames)
         if {JOKE, TRIVIAL} <= softening:
             return Tier(NONE, None, frames)  # a laugh about a trivial thing: "4 horas de vals en la boda 💀"
         return Tier(CHECK_IN, layer, frames)
