@@ -257,3 +257,36 @@ def test_a_long_report_the_danger_classifier_leans_on_gets_the_check_in(detector
     assert tier(detector, report, SILENT) == NONE
     assert tier(detector, report, ONE) == CHECK_IN
     assert tier(detector, "what is debt bondage?", ONE) == NONE  # a short question: the words, not a situation
+
+
+def test_a_question_or_denial_both_classifiers_are_sure_about_gets_the_check_in(detector: DangerDetector) -> None:
+    """Blind batch N: a stranger's "she says she doesn't know where she is, what do I do" was read by the rules as a
+    denial and a question, and answered with nothing although both classifiers were sure."""
+    text = "una niña de unos 13 en la central con un señor que la jala, me dijo q no sabe donde esta. q hago"
+    assert detector.assess(text).dismissed
+    assert tier(detector, text, BOTH) == NONE  # 0.8: the words, not a situation
+    assert tier(detector, text, (True, 0.97)) == CHECK_IN
+    assert tier(detector, text, (False, 0.97)) == NONE  # the danger classifier alone does not overrule the rules
+    # a hypothetical stays a question whatever the classifiers say
+    assert tier(detector, "que pasaria si el jefe me quita el pasaporte?", (True, 0.97)) == NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dice q si voy a la policia me deportan y se queda con mi sueldo",
+        "el patron dijo que si hablo con alguien de migracion me denuncian",
+    ],
+)
+def test_a_threat_told_with_if_is_danger(detector: DangerDetector, text: str) -> None:
+    assert detector.assess(text).match is not None
+
+
+@pytest.mark.parametrize("text", ["si llamo a la policia me deportan?", "que pasa si voy a la policia y me deportan?"])
+def test_asking_whether_the_police_deport_is_a_question(detector: DangerDetector, text: str) -> None:
+    assert detector.assess(text).match is None
+
+
+@pytest.mark.parametrize("text", ["atrapada en una junta eterna, rescatenme", "trapped in this meeting, send help"])
+def test_a_meeting_is_not_a_captivity(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, SILENT) == NONE

@@ -119,7 +119,11 @@ def decide(
         return Tier(CHECK_IN, RULES, frames) if either else Tier(NONE, None, frames)
     if reading.dismissed:
         # A question or a denial the rules recognised ("what if they take my passport when I get there?",
-        # "nobody took my passport"): the classifiers reacted to the words alone.
+        # "nobody took my passport"): the classifiers reacted to the words alone... unless both are sure, which
+        # they were about a threat told as "if" and a stranger's "she doesn't know where she is" (batch N): ask. Not
+        # a hypothetical ("what if they take my passport when I get there?"): that is a question whatever they say.
+        if both and alone and HYPOTHETICAL not in frames:
+            return Tier(CHECK_IN, BOTH, frames)
         return Tier(NONE, None, frames)
     softening = set(frames) - {ONGOING}
     if both or alone:
