@@ -290,3 +290,9 @@ def test_asking_whether_the_police_deport_is_a_question(detector: DangerDetector
 @pytest.mark.parametrize("text", ["atrapada en una junta eterna, rescatenme", "trapped in this meeting, send help"])
 def test_a_meeting_is_not_a_captivity(detector: DangerDetector, text: str) -> None:
     assert tier(detector, text, SILENT) == NONE
+
+
+def test_months_without_a_day_off_with_the_papers_held_is_danger(detector: DangerDetector) -> None:
+    assert detector.assess("live-in maid in Doha, no day off in 7 months and the sponsor has my passport").match
+    assert detector.assess("sin un dia libre desde hace 8 meses y la patrona tiene mi dni").match
+    assert detector.assess("no day off in 3 weeks, this night shift is killing me lol").match is None

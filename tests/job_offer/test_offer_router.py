@@ -145,3 +145,48 @@ def test_an_edit_to_the_labelled_offers_retrains_the_router_not_the_cached_one(t
     assert OfferRouter.fingerprint_addon({}) == before  # stable: an unchanged file keeps the cache
     copy.write_text(copy.read_text(encoding="utf-8") + "\n# one more line\n", encoding="utf-8")
     assert OfferRouter.fingerprint_addon({}) != before
+
+
+# People already in the job, in this file's words: in danger now, not asking about an offer (blind batches L to O:
+# DIET and the router took such messages for offers, and the job-offer check answered instead of the emergency reply).
+ALREADY_IN_IT = [
+    "i work as a live-in nanny in dubai, madam keeps my passport, no day off in 5 months and she pays me 150",
+    "trabajo en un bar en Panama, el dueño dice que tengo que salir con clientes o me descuenta, dormimos en la bodega",
+]
+
+
+def _listed(component: str, key: str) -> list[str]:
+    config = yaml.safe_load((REPO_ROOT / "config.yml").read_text(encoding="utf-8"))
+    (step,) = [s for s in config["pipeline"] if s["name"] == component]
+    return list(step.get(key) or [])
+
+
+def test_the_router_learns_from_the_same_used_danger_batches_as_the_danger_classifier() -> None:
+    listed = _listed("bot.nlu.offer.OfferRouter", "not_offers_from")
+    assert listed and listed == _listed("bot.nlu.components.DangerClassifier", "examples_from")
+
+
+@pytest.fixture(scope="module")
+def taught_router() -> OfferRouter:
+    config = {"not_offers_from": _listed("bot.nlu.offer.OfferRouter", "not_offers_from")}
+    return OfferRouter(config, None, None, OfferRouter.fitted(_nlu_examples(), config))
+
+
+@pytest.mark.parametrize("text", ALREADY_IN_IT)
+def test_someone_already_in_the_job_is_less_of_an_offer_once_the_router_learns_the_danger_batches(
+    router: OfferRouter, taught_router: OfferRouter, text: str
+) -> None:
+    assert taught_router.detector.probability(text) < router.detector.probability(text) - 0.2
+
+
+def test_someone_already_in_the_job_is_not_an_offer(taught_router: OfferRouter) -> None:
+    # Not yet every such message: "i work as a live-in nanny in dubai, madam keeps my passport..." still reads as
+    # an offer (0.58), and a rule's alarm on it is left to the job-offer check (README, known weaknesses).
+    assert not taught_router.detector.decide(ALREADY_IN_IT[1]).offer
+
+
+@pytest.mark.parametrize("text", J1_STYLE_OFFERS)
+def test_pasted_offers_stay_offers_once_the_router_learns_the_danger_batches(
+    taught_router: OfferRouter, text: str
+) -> None:
+    assert taught_router.detector.decide(text).offer
