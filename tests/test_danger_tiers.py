@@ -296,3 +296,13 @@ def test_months_without_a_day_off_with_the_papers_held_is_danger(detector: Dange
     assert detector.assess("live-in maid in Doha, no day off in 7 months and the sponsor has my passport").match
     assert detector.assess("sin un dia libre desde hace 8 meses y la patrona tiene mi dni").match
     assert detector.assess("no day off in 3 weeks, this night shift is killing me lol").match is None
+
+
+def test_an_ending_the_danger_classifier_is_sure_is_not_one_gets_the_check_in(detector: DangerDetector) -> None:
+    """Blind batch P: "...says i must pay before i am free", "we want to go home but they say we must pay" were read
+    as stories that are over and got the survivors' reply, while the danger classifier was sure (0.99)."""
+    text = "back in 2016 a smuggler kept me in a house for a month, i got out and i'm safe now"
+    assert detector.assess(text).over
+    assert tier(detector, text, BOTH) == SURVIVOR
+    assert tier(detector, text, (False, 0.97)) == CHECK_IN
+    assert tier(detector, text, (True, 0.97)) == CHECK_IN

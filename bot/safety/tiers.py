@@ -106,6 +106,11 @@ def decide(
         alone = probability >= thresholds.alone
         either = intent_says_danger or probability >= thresholds.agreement
     backed_by = _layer(both, alone, intent_says_danger)
+    if reading.over and alone:
+        # The rules read an ending ("...before i am free", "we want to go home but", "ya murio uno") where the
+        # danger classifier is sure it goes on (batch P: three cries for help got the survivors' reply, at 0.99;
+        # survivors' own updates stay far below 0.9): ask, with the numbers underneath.
+        return Tier(CHECK_IN, backed_by, frames)
     if reading.over and (reading.set_aside or either):
         return Tier(SURVIVOR, RULES if reading.set_aside else backed_by, frames)
     if reading.set_aside:
