@@ -306,3 +306,14 @@ def test_an_ending_the_danger_classifier_is_sure_is_not_one_gets_the_check_in(de
     assert tier(detector, text, BOTH) == SURVIVOR
     assert tier(detector, text, (False, 0.97)) == CHECK_IN
     assert tier(detector, text, (True, 0.97)) == CHECK_IN
+
+
+def test_diet_alone_backs_danger_words_in_a_frame_only_when_the_danger_classifier_does_not_doubt_them(
+    detector: DangerDetector,
+) -> None:
+    """Batch Q: DIET backed half of the jokes about traffic, a lift, a gym contract or a game."""
+    text = "lol my phone contract keeps me trapped, they won't let me leave for 2 years"
+    assert detector.assess(text).set_aside, "the rules must set the words aside in a frame for this test to mean it"
+    assert tier(detector, text, DIET_ONLY) == NONE
+    assert tier(detector, text, (True, 0.3)) == CHECK_IN
+    assert tier(detector, text, ONE) == CHECK_IN

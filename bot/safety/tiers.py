@@ -16,19 +16,19 @@
 
 Why classifiers decide inside a frame: a frame lowers the rules' certainty, it does not prove the words are
 harmless. When neither classifier sees danger in a framed message ("the consulate kept my passport for the visa"),
-it is answered plainly; when one does ("my boyfriend's bank card and my ID, he holds them lol"), the person is
-asked. Why the danger classifier may turn a rule's alarm into a check-in: on text nobody here wrote, the rules'
-false alarms on everyday confinement ("stuck at the airport gate", "mi mamá no me deja salir") come back in new
-words as fast as they are fixed (blind batches I to L); the danger classifier, trained with the used batches' hard
-ordinary messages, rarely gives a cry for help told at some length under 0.2, and a person in danger who is asked
-still sees the numbers. On a long message DIET is not asked: on batch L it backed 9 of the rules' 15 false alarms
-("held captive by IKEA"), and on L and M it never backed a long cry for help the danger classifier doubted. On a
-short one both must doubt, and harder (0.15): there the danger classifier weighs words, not a situation (the
-labelled set's "he punches me if i ask for my salary" gets 0.19, "me obligaron a trabajar 18 horas sin descanso"
-0.17 with DIET sure). Chosen on batches L and M, which the classifier had not learnt from (README). Why the
-danger classifier alone gives the alarm only when sure (0.9) and DIET alone never: on L and M nothing ordinary
-reached 0.9 without danger words in a frame, while DIET alone misfires on everyday messages with danger words ("mi
-hermana trabaja en un bar y está contenta").
+it is answered plainly; when one does ("my boyfriend's bank card and my ID, he holds them lol"), the person is asked
+(DIET only if the danger classifier does not doubt it, under `doubt_long`). Why the danger classifier may turn a
+rule's alarm into a check-in: on text nobody here wrote, the rules' false alarms on everyday confinement ("stuck at
+the airport gate", "mi mamá no me deja salir") come back in new words as fast as they are fixed (blind batches I to
+L); the danger classifier, trained with the used batches' hard ordinary messages, rarely gives a cry for help told
+at some length under 0.2, and a person in danger who is asked still sees the numbers. On a long message DIET is not
+asked: on batch L it backed 9 of the rules' 15 false alarms ("held captive by IKEA"), and on L and M it never backed
+a long cry for help the danger classifier doubted. On a short one both must doubt, and harder (0.15): there the
+danger classifier weighs words, not a situation (the labelled set's "he punches me if i ask for my salary" gets
+0.19, "me obligaron a trabajar 18 horas sin descanso" 0.17 with DIET sure). Chosen on batches L and M, which the
+classifier had not learnt from (README). Why the danger classifier alone gives the alarm only when sure (0.9) and
+DIET alone never: on L and M nothing ordinary reached 0.9 without danger words in a frame, while DIET alone misfires
+on everyday messages with danger words ("mi hermana trabaja en un bar y está contenta").
 This module is pure (no Rasa): bot.nlu.components.DangerBackstop applies it in the Rasa server.
 """
 
@@ -120,8 +120,13 @@ def decide(
             # A laugh around danger that is still going on, which both classifiers hear ("haha my life is a movie,
             # boss took passport... been here 9 months"): as in the classifiers' branch below.
             return Tier(EMERGENCY, BOTH, frames)
-        # Danger words in a frame: ask when a classifier backs them, answer plainly when none does.
-        return Tier(CHECK_IN, RULES, frames) if either else Tier(NONE, None, frames)
+        # Danger words in a frame: ask when a classifier backs them, answer plainly when none does. DIET backs
+        # them only when the danger classifier does not doubt them: DIET alone backed half of batch Q's jokes
+        # about traffic, a lift, a gym contract or a game (danger probability 0.01 to 0.17).
+        backed = either if probability is None else (
+            probability >= thresholds.agreement or (intent_says_danger and probability >= thresholds.doubt_long)
+        )
+        return Tier(CHECK_IN, RULES, frames) if backed else Tier(NONE, None, frames)
     if reading.dismissed:
         # A question or a denial the rules recognised ("what if they take my passport when I get there?",
         # "nobody took my passport"): the classifiers reacted to the words alone... unless both are sure, which
