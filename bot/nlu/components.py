@@ -384,7 +384,18 @@ class DangerBackstop(_RuleComponent):
         )
 
     def process_one(self, message: Message) -> None:
-        from bot.safety.tiers import CHECK_IN, DOUBTED, EMERGENCY, NONE, SURVIVOR, Thresholds, Tier, decide
+        from bot.safety.tiers import (
+            CHECK_IN,
+            DANGER_CLASSIFIER,
+            DOUBTED,
+            EMERGENCY,
+            NONE,
+            RULES,
+            SURVIVOR,
+            Thresholds,
+            Tier,
+            decide,
+        )
 
         intent = message.get(INTENT) or {}
         text = message.get(UNTRUNCATED_TEXT) or _text(message)
@@ -395,7 +406,7 @@ class DangerBackstop(_RuleComponent):
             probability = None  # no danger classifier in this pipeline
         thresholds = Thresholds(*(float(self.config[key]) for key in ("agreement", "alone", "doubt", "doubt_long")))
         tier = decide(reading, said_danger, probability, thresholds, words=len(text.split()))
-        if tier.by == "rules" and reading.match is not None and not said_danger:
+        if tier.by == RULES and reading.match is not None and not said_danger:
             # An offer's terms, for the job-offer check to explain: the rules found only what offers describe, or
             # the classifiers doubted them (DOUBTED) on what DIET and the offer router take for an offer
             # ("first month unpaid, we keep your ID": a practice to warn about, not a writer in danger now). Danger
@@ -404,7 +415,7 @@ class DangerBackstop(_RuleComponent):
             if self._is_described_offer(text, intent, signals, message.get("offer_routing")):
                 tier = Tier(NONE, None, tier.frames)
         no_danger_words = reading.match is None and not reading.set_aside and not said_danger
-        if tier.name in (CHECK_IN, EMERGENCY) and tier.by in ("danger classifier", "rules") and no_danger_words:
+        if tier.name in (CHECK_IN, EMERGENCY) and tier.by in (DANGER_CLASSIFIER, RULES) and no_danger_words:
             # The danger classifier alone, or only a hurry ("reply fast, flight is next Tuesday"), on what the
             # classifiers took for a job offer: the offer's terms ("they keep the passports") are for the job-offer
             # check to explain, not a reason to ask or alarm.
@@ -416,7 +427,7 @@ class DangerBackstop(_RuleComponent):
             and (probability or 0.0) >= float(self.config["agreement"])
         ):
             # DIET heard a past story, the danger classifier hears danger, the rules saw no ending: ask.
-            tier = Tier(CHECK_IN, "danger classifier", tier.frames)
+            tier = Tier(CHECK_IN, DANGER_CLASSIFIER, tier.frames)
         forced = {EMERGENCY: DANGER_INTENT, CHECK_IN: CHECK_IN_INTENT, SURVIVOR: SURVIVOR_INTENT}.get(tier.name)
         if forced:
             # Kept even when DIET was unsure: the fallback after us would otherwise answer "I didn't understand".
@@ -430,7 +441,7 @@ class DangerBackstop(_RuleComponent):
             "tier": tier.name,
             "danger": tier.name == EMERGENCY,
             "by": tier.by,
-            "signals": list(signals) if tier.by == "rules" else [],
+            "signals": list(signals) if tier.by == RULES else [],
             # Rule signals inside a frame (a joke, the news, an everyday object, a story that is over).
             "set_aside": list(reading.set_aside),
             "frames": list(tier.frames),
