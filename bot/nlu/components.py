@@ -7,7 +7,6 @@ even when the action server is down, because the emergency replies depend on the
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -31,7 +30,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import fold
-from bot.paths import REPO_ROOT
 from bot.rasa_hooks import install_lean_model_loading
 
 logger = logging.getLogger(__name__)
@@ -214,13 +212,10 @@ class DangerClassifier(GraphComponent):
         """Its features are computed in bot/safety and it reads the listed batches: a change to any of them
         retrains it (bot/digest.py says why)."""
         from bot.digest import digest, module_files
+        from bot.safety.classifier import listed_batches
 
-        return digest([*module_files("bot.safety.classifier", "bot.safety.normalise"), *cls._example_batches(config)])
-
-    @staticmethod
-    def _example_batches(config: dict[str, Any]) -> list[Path]:
-        """The used blind batches config.yml lists (`examples_from`), as paths."""
-        return [REPO_ROOT / path for path in config.get("examples_from") or ()]
+        batches = listed_batches(config, "examples_from")
+        return digest([*module_files("bot.safety.classifier", "bot.safety.normalise"), *batches])
 
     def __init__(
         self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, scorer: Any = None
@@ -261,12 +256,12 @@ class DangerClassifier(GraphComponent):
         return cls(config, model_storage, resource, scorer)
 
     def train(self, training_data: TrainingData) -> Resource:
-        from bot.safety.classifier import DangerScorer, batch_examples
+        from bot.safety.classifier import DangerScorer, batch_examples, listed_batches
 
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and _text(e)]
         texts = [e.get(UNTRUNCATED_TEXT) or _text(e) for e in examples]
         labels = [e.get(INTENT) == self.config["intent"] for e in examples]
-        extra_texts, extra_labels = batch_examples(self._example_batches(self.config))
+        extra_texts, extra_labels = batch_examples(listed_batches(self.config, "examples_from"))
         weight = int(self.config["examples_weight"])
         texts, labels = texts + extra_texts * weight, labels + extra_labels * weight
         try:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -37,7 +36,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.components import DANGER_INTENT, DANGER_PROBABILITY, INTENT_RANKING, UNTRUNCATED_TEXT, _set_entity
-from bot.paths import REPO_ROOT
 
 logger = logging.getLogger(__name__)
 FILE_NAME = "offer_router.json"
@@ -70,12 +68,9 @@ class OfferRouter(GraphComponent):
         from bot.job_offer.routing import ROUTING_FILE
 
         code = module_files(*(f"bot.job_offer.{name}" for name in ("routing", "ngram", "text", "labelled")))
-        return digest([TRAINING_FILE, ROUTING_FILE, *code, *cls._not_offer_batches(config)])
+        from bot.safety.classifier import listed_batches
 
-    @staticmethod
-    def _not_offer_batches(config: dict[str, Any] | None) -> list[Path]:
-        """The used blind danger batches config.yml lists (`not_offers_from`), as paths."""
-        return [REPO_ROOT / path for path in (config or {}).get("not_offers_from") or ()]
+        return digest([TRAINING_FILE, ROUTING_FILE, *code, *listed_batches(config, "not_offers_from")])
 
     def __init__(
         self,
@@ -132,10 +127,10 @@ class OfferRouter(GraphComponent):
     @classmethod
     def fitted(cls, examples: list[tuple[str, str]], config: dict[str, Any] | None = None) -> Any:
         from bot.job_offer.routing import OfferDetector, training_examples
-        from bot.safety.classifier import batch_examples
+        from bot.safety.classifier import batch_examples, listed_batches
 
         texts, labels = training_examples(examples)
-        batch_texts, batch_danger = batch_examples(cls._not_offer_batches(config))
+        batch_texts, batch_danger = batch_examples(listed_batches(config, "not_offers_from"))
         in_danger = [text for text, danger in zip(batch_texts, batch_danger, strict=True) if danger]
         texts, labels = texts + in_danger, labels + [False] * len(in_danger)
         return OfferDetector.fit(texts, labels, c=float({**cls.get_default_config(), **(config or {})}["c"]))

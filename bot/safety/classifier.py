@@ -45,6 +45,15 @@ def normalise(text: str) -> str:
     return base_normalise(clip(text)).lower()
 
 
+def listed_batches(config: dict[str, Any] | None, key: str) -> list[Path]:
+    """The used blind batches a component's config.yml entry lists under `key` (repository paths), as paths: what
+    it trains on and what its fingerprint covers (DangerClassifier's `examples_from`, OfferRouter's
+    `not_offers_from`)."""
+    from bot.paths import REPO_ROOT
+
+    return [REPO_ROOT / path for path in (config or {}).get(key) or ()]
+
+
 def batch_examples(paths: Sequence[Path]) -> tuple[list[str], list[bool]]:
     """The messages of blind danger batches (tests/safety/unseen), labelled danger or ordinary.
 
