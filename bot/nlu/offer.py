@@ -61,15 +61,17 @@ class OfferRouter(GraphComponent):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """It also learns from the labelled offers and reads routing.yml, with features computed in bot/job_offer:
-        a change to any of them retrains it (bot/digest.py says why)."""
+        """It also learns from the labelled offers, reads routing.yml and the listed danger batches (read by
+        bot.safety.classifier), with features computed in bot/job_offer: a change to any of them retrains it
+        (bot/digest.py says why)."""
         from bot.digest import digest, module_files
         from bot.job_offer.labelled import TRAINING_FILE
         from bot.job_offer.routing import ROUTING_FILE
-
-        code = module_files(*(f"bot.job_offer.{name}" for name in ("routing", "ngram", "text", "labelled")))
         from bot.safety.classifier import listed_batches
 
+        code = module_files(
+            *(f"bot.job_offer.{name}" for name in ("routing", "ngram", "text", "labelled")), "bot.safety.classifier"
+        )
         return digest([TRAINING_FILE, ROUTING_FILE, *code, *listed_batches(config, "not_offers_from")])
 
     def __init__(
