@@ -84,5 +84,60 @@ def test_lean_loading_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> No
     assert rasa_hooks.lean_model_loading_enabled()
 
 
+def _tiny_trained_model():
+    """A RasaModel with one dense layer after one Adam step: its optimizer holds state to leave out."""
+    import tensorflow as tf
+    from rasa.utils.tensorflow.models import RasaModel
+
+    class Tiny(RasaModel):
+        def __init__(self) -> None:
+            super().__init__(random_seed=1)
+            self.dense = tf.keras.layers.Dense(3)
+
+    model = Tiny()
+    model.compile(optimizer=tf.keras.optimizers.Adam(0.01))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(model.dense(tf.ones((2, 4))))
+    gradients = tape.gradient(loss, model.trainable_variables)
+    model.optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
+    return Tiny, model
+
+
+def test_models_are_saved_without_the_optimizers_state(tmp_path: Path) -> None:
+    import tensorflow as tf
+
+    import bot.nlu.components  # noqa: F401 - installs the hooks, as when Rasa trains our pipeline
+
+    Tiny, model = _tiny_trained_model()
+    assert model.optimizer.variables(), "the optimizer has state to leave out"
+    path = str(tmp_path / "tiny.tf_model")
+    model.save(path)
+    saved = [name for name, _ in tf.train.list_variables(path)]
+    assert any("dense" in name for name in saved)
+    assert not [name for name in saved if "optimizer/" in name]  # saved as "model/optimizer/..."
+
+    again = Tiny()  # as Rasa loads a model: build it, then read the weights
+    again.dense(tf.ones((1, 4)))
+    again.load_weights(path).expect_partial()
+    assert all((a.numpy() == b.numpy()).all() for a, b in zip(again.dense.weights, model.dense.weights, strict=True))
+
+
+@pytest.mark.rasa_server
+def test_the_trained_model_holds_no_optimizer_state(tmp_path: Path) -> None:
+    import tarfile
+
+    import tensorflow as tf
+
+    if not MODEL.exists():
+        pytest.skip(f"no trained model at {MODEL}: run `make train` (make test does it first)")
+    with tarfile.open(MODEL) as archive:
+        archive.extractall(tmp_path, members=[m for m in archive.getmembers() if ".tf_model" in m.name])
+    checkpoints = sorted(str(index)[: -len(".index")] for index in tmp_path.rglob("*.tf_model.index"))
+    assert len(checkpoints) == 3  # DIET, the response selector, TED
+    for checkpoint in checkpoints:
+        saved = [name for name, _ in tf.train.list_variables(checkpoint)]
+        assert saved and not [name for name in saved if "optimizer/" in name], checkpoint
+
+
 if __name__ == "__main__":
     dump(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -30,13 +30,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import fold
-from bot.rasa_hooks import install_lean_model_loading
+from bot.rasa_hooks import install_lean_model_loading, install_slim_model_saving
 
 logger = logging.getLogger(__name__)
 
-# Rasa imports this module before it loads any component of our models: their TensorFlow models are then built
-# without the training state Rasa would allocate for nothing (bot/rasa_hooks.py).
+# Rasa imports this module before it loads or trains any component of our models: their TensorFlow models are then
+# built, and saved, without the training state Rasa would allocate and keep for nothing (bot/rasa_hooks.py).
 install_lean_model_loading()
+install_slim_model_saving()
 
 DANGER_INTENT = "report_danger"
 LANGUAGE_UNSURE = "language_unsure"
