@@ -184,6 +184,25 @@ def test_a_nearly_certain_danger_classifier_on_what_is_taken_for_a_job_offer_lea
     assert message.get("intent")["name"] == "ask_job_offer_safe"
 
 
+def test_a_sure_danger_classifier_is_not_overruled_by_the_word_offered_alone(backstop: DangerBackstop) -> None:
+    """Blind batch N: DIET took a report from a scam compound for a job offer because it says "me ofrecieron";
+    the offer router, which learnt cries for help as not offers, did not. The sure danger classifier is heard."""
+    report = (
+        "chamo me ofrecieron trabajo en un call center en camboya y resulto ser estafas, nos tienen en un complejo"
+        " con guardias armados y dicen q para salir hay q pagar 10 mil dolares"
+    )
+    message = classified(report, "ask_job_offer_safe", 0.97, runner_up_confidence=0.03, danger_probability=0.99)
+    message.set("offer_routing", {"offer": False, "probability": 0.24})
+    fallback(backstop.process([message]))
+    assert message.get("intent")["name"] == DANGER_INTENT
+    assert message.get(DANGER_DECISION)["tier"] == "emergency"
+    # Not sure (0.7): the word is enough, as for an offer that describes its terms.
+    unsure = classified(report, "ask_job_offer_safe", 0.97, runner_up_confidence=0.03, danger_probability=0.7)
+    unsure.set("offer_routing", {"offer": False, "probability": 0.24})
+    fallback(backstop.process([unsure]))
+    assert unsure.get("intent")["name"] == "ask_job_offer_safe"
+
+
 def test_a_likely_but_not_certain_danger_classifier_alone_is_a_check_in_not_the_alarm(
     backstop: DangerBackstop,
 ) -> None:

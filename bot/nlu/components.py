@@ -364,13 +364,19 @@ class DangerBackstop(_RuleComponent):
         self.detector = DangerDetector.from_file()
 
     def _is_described_offer(
-        self, text: str, intent: dict[str, Any], signals: tuple[str, ...], routing: dict | None = None
+        self,
+        text: str,
+        intent: dict[str, Any],
+        signals: tuple[str, ...],
+        routing: dict | None = None,
+        router_must_agree: bool = False,
     ) -> bool:
         """The classifiers take the message for a job offer, the message talks about one (the offer router,
-        bot/nlu/offer.py, read it as an offer, or it names one), and the rules found nothing but its terms."""
+        bot/nlu/offer.py, read it as an offer, or it names one; only the router counts with `router_must_agree`),
+        and the rules found nothing but its terms."""
         folded = fold(text)
-        talks_about_an_offer = bool((routing or {}).get("offer")) or any(
-            fold(cue) in folded for cue in self.config["offer_cues"]
+        talks_about_an_offer = bool((routing or {}).get("offer")) or (
+            not router_must_agree and any(fold(cue) in folded for cue in self.config["offer_cues"])
         )
         return (
             intent.get(INTENT_NAME_KEY) == self.config["offer_intent"]
@@ -414,8 +420,11 @@ class DangerBackstop(_RuleComponent):
         if tier.name in (CHECK_IN, EMERGENCY) and tier.by in (DANGER_CLASSIFIER, RULES) and no_danger_words:
             # The danger classifier alone, or only a hurry ("reply fast, flight is next Tuesday"), on what the
             # classifiers took for a job offer: the offer's terms ("they keep the passports") are for the job-offer
-            # check to explain, not a reason to ask or alarm.
-            if self._is_described_offer(text, intent, (), message.get("offer_routing")):
+            # check to explain, not a reason to ask or alarm. When the danger classifier is sure, a word like
+            # "offered" is not enough: the offer router, which learnt cries for help as not offers, must read an
+            # offer too ("me ofrecieron trabajo en camboya... nos tienen en un complejo con guardias armados").
+            sure = (probability or 0.0) >= thresholds.alone
+            if self._is_described_offer(text, intent, (), message.get("offer_routing"), router_must_agree=sure):
                 tier = Tier(NONE, None, tier.frames)
         if (
             tier.name == NONE
