@@ -27,9 +27,9 @@ from endpoints.yml whenever it serves conversations, so nothing here depends on 
   the optimizer. `BOT_LEAN_MODEL_LOAD=0` switches it off.
 * **Models saved without the optimizer's state** (`install_slim_model_saving`, installed beside the lean loading).
   Rasa saves each TensorFlow model with Adam's two moment tensors per weight: two thirds of every checkpoint, read
-  by nothing but a later `rasa train --finetune`. Only the weights are saved, so the model is a third of the size
-  and the answers the same (the lean loading never reads that state). Fine-tuning such a model starts Adam's
-  moments afresh, as a new training does. `BOT_SLIM_MODEL_SAVE=0` keeps them.
+  by nothing but a later `rasa train --finetune`. Only the weights are saved, so each checkpoint is a third of its
+  size (the model about half) and the answers the same (the lean loading never reads that state). Fine-tuning
+  such a model starts Adam's moments afresh, as a new training does. `BOT_SLIM_MODEL_SAVE=0` keeps them.
 """
 
 from __future__ import annotations
