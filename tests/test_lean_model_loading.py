@@ -84,6 +84,15 @@ def test_lean_loading_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> No
     assert rasa_hooks.lean_model_loading_enabled()
 
 
+def _saved_variables(checkpoint: str) -> tuple[list[str], list[str]]:
+    """The variable names a TensorFlow checkpoint holds, and those of them that are the optimizer's state (Rasa's
+    models save it as "model/optimizer/...")."""
+    import tensorflow as tf
+
+    saved = [name for name, _ in tf.train.list_variables(checkpoint)]
+    return saved, [name for name in saved if "optimizer/" in name]
+
+
 def _tiny_trained_model():
     """A RasaModel with one dense layer after one Adam step: its optimizer holds state to leave out."""
     import tensorflow as tf
@@ -112,9 +121,9 @@ def test_models_are_saved_without_the_optimizers_state(tmp_path: Path) -> None:
     assert model.optimizer.variables(), "the optimizer has state to leave out"
     path = str(tmp_path / "tiny.tf_model")
     model.save(path)
-    saved = [name for name, _ in tf.train.list_variables(path)]
+    saved, optimizer_state = _saved_variables(path)
     assert any("dense" in name for name in saved)
-    assert not [name for name in saved if "optimizer/" in name]  # saved as "model/optimizer/..."
+    assert not optimizer_state
 
     again = Tiny()  # as Rasa loads a model: build it, then read the weights
     again.dense(tf.ones((1, 4)))
@@ -126,8 +135,6 @@ def test_models_are_saved_without_the_optimizers_state(tmp_path: Path) -> None:
 def test_the_trained_model_holds_no_optimizer_state(tmp_path: Path) -> None:
     import tarfile
 
-    import tensorflow as tf
-
     if not MODEL.exists():
         pytest.skip(f"no trained model at {MODEL}: run `make train` (make test does it first)")
     with tarfile.open(MODEL) as archive:
@@ -135,8 +142,8 @@ def test_the_trained_model_holds_no_optimizer_state(tmp_path: Path) -> None:
     checkpoints = sorted(str(index)[: -len(".index")] for index in tmp_path.rglob("*.tf_model.index"))
     assert len(checkpoints) == 3  # DIET, the response selector, TED
     for checkpoint in checkpoints:
-        saved = [name for name, _ in tf.train.list_variables(checkpoint)]
-        assert saved and not [name for name in saved if "optimizer/" in name], checkpoint
+        saved, optimizer_state = _saved_variables(checkpoint)
+        assert saved and not optimizer_state, checkpoint
 
 
 if __name__ == "__main__":
