@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.digest import digest
+from bot.eval import paired
 from bot.paths import DATA_DIR, REPO_ROOT
 
 MODELS = REPO_ROOT / "models"
@@ -44,7 +45,8 @@ ARCHIVE = MODELS / "archive"
 HISTORY = ARCHIVE / "history.json"
 KEEP = 5
 TRAIN_DATA = ("nlu", "stories", "rules")
-# A figure may be this much below the live model's and still pass (DIET is not exactly repeatable on CPU).
+# For a live model published before example-by-example outcomes were kept, a figure may be this much below its
+# figure and still pass (DIET is not exactly repeatable on CPU); otherwise bot/eval/paired.py decides.
 TOLERANCE = 0.005
 
 
@@ -127,65 +129,123 @@ def conversation_tests(model: Path) -> None:
 
 
 @dataclass
+class Measurement:
+    """A model's gated figures, and for the figures that allow it, which examples it got right (keyed by
+    bot.eval.paired.key, no text), so that two models can be compared example by example."""
+
+    figures: dict[str, float]
+    outcomes: dict[str, dict[str, bool]] = field(default_factory=dict)
+
+
+@dataclass
 class Gate:
     name: str
     value: float
     target: float
     live: float | None = None  # the live model's figure, when known
     higher_is_better: bool = True
-    slack: bool = True  # may pass by being no worse than the live model
+    slack: bool = True  # may pass below its target by being no worse than the live model
+    # Example by example against the earlier model it compares worst with: (newly wrong, newly right, which).
+    changed: tuple[int, int, str] | None = None
+
+    @property
+    def meets_target(self) -> bool:
+        return self.value >= self.target if self.higher_is_better else self.value <= self.target
 
     @property
     def passed(self) -> bool:
-        if self.higher_is_better:
-            if self.value >= self.target:
-                return True
-            return self.slack and self.live is not None and self.value >= self.live - TOLERANCE
-        if self.value <= self.target:
+        if self.meets_target:
             return True
-        return self.slack and self.live is not None and self.value <= self.live + TOLERANCE
+        if not self.slack:
+            return False
+        if self.changed is not None:  # worse only when the examples say so beyond a training's noise
+            return not paired.significantly_worse(*self.changed[:2])
+        if self.live is None:
+            return False
+        return self.value >= self.live - TOLERANCE if self.higher_is_better else self.value <= self.live + TOLERANCE
 
     def __str__(self) -> str:
         live = f", live model {self.live:.1%}" if self.live is not None else ""
         sign = ">=" if self.higher_is_better else "<="
         verdict = "PASS" if self.passed else "FAIL"
-        return f"{verdict} {self.name}: {self.value:.1%} (target {sign} {self.target:.0%}{live})"
+        line = f"{verdict} {self.name}: {self.value:.1%} (target {sign} {self.target:.0%}{live})"
+        if self.changed is not None and not self.meets_target and self.slack:
+            wrong, right, which = self.changed
+            p = paired.p_worse(wrong, right)
+            line += (f"; against {which}: {wrong} examples newly wrong, {right} newly right, "
+                     f"p = {p:.2f} ({'worse' if p < paired.ALPHA else 'within the noise of a training'})")  # fmt: skip
+        return line
 
 
-def figures(model: Path) -> dict[str, float]:
+def figures(model: Path) -> Measurement:
     """The gated figures of a model: held-out intent accuracy per language, danger on the labelled set, and the
-    share of held-out job offers routed to the check."""
+    share of held-out job offers routed to the check; with the examples behind the figures that may pass by
+    being no worse than the live model."""
     from bot.eval import danger, job_offer_conversation, nlu, safety
     from bot.job_offer.labelled import HELD_OUT_FILE, load_file
 
     out: dict[str, float] = {}
+    outcomes: dict[str, dict[str, bool]] = {}
     report = nlu.evaluate(model)
     report.pop("_errors", None)
+    per_example = report.pop("_outcomes", {})
     for language, values in report.items():
         out[f"intent accuracy ({language})"] = values["intent_accuracy"]
+        outcomes[f"intent accuracy ({language})"] = per_example.get(language, {})
     labelled = safety.evaluate(model, [danger.DEFAULT_SET])[0]
     out["danger recall (labelled set)"] = labelled.recall()
     out["false alarms (labelled set)"] = labelled.false_alarm_rate()
+    outcomes["false alarms (labelled set)"] = {
+        paired.key(v.text, v.lang): not v.flagged for v in labelled.verdicts if not v.is_danger
+    }
     # The model's part of the job-offer check: pasted offers reach it (the signs are read outside the model).
     held_out = [("held out", load_file(HELD_OUT_FILE).offers)]
-    out[OFFERS_ROUTED] = job_offer_conversation.evaluate(model, held_out)[0].figures()["routed"]
-    return out
+    report_offers = job_offer_conversation.evaluate(model, held_out)[0]
+    out[OFFERS_ROUTED] = report_offers.figures()["routed"]
+    outcomes[OFFERS_ROUTED] = {paired.key(c.offer.text, c.offer.language): c.routed for c in report_offers.chats}
+    return Measurement(out, outcomes)
 
 
-def gates(candidate: dict[str, float], live: dict[str, float] | None) -> list[Gate]:
+def _worst_change(
+    name: str, candidate: dict[str, dict[str, bool]], earlier: list[tuple[str, dict[str, Any]]]
+) -> tuple[int, int, str] | None:
+    """Against the earlier model (the live one, or an archived one) the candidate compares worst with on `name`:
+    comparing with the last five, not only the live one, keeps small losses from adding up publish after publish."""
+    mine = candidate.get(name)
+    if not mine:
+        return None
+    found = []
+    for which, outcomes in earlier:
+        theirs = (outcomes or {}).get(name)
+        if theirs:
+            wrong, right = paired.changes(theirs, mine)
+            found.append((paired.p_worse(wrong, right), (wrong, right, which)))
+    return min(found)[1] if found else None
+
+
+def gates(
+    candidate: dict[str, float],
+    live: dict[str, float] | None,
+    outcomes: dict[str, dict[str, bool]] | None = None,
+    earlier: list[tuple[str, dict[str, Any]]] = (),  # type: ignore[assignment]
+) -> list[Gate]:
+    """One gate per figure. `earlier` names the outcomes of the live model and the archived ones."""
     from bot.eval import danger, job_offer_conversation, nlu
 
     live = live or {}
     out = []
     for name, value in candidate.items():
+        changed = _worst_change(name, outcomes or {}, list(earlier))
         if name.startswith("intent accuracy"):
-            out.append(Gate(name, value, nlu.TARGET, live.get(name)))
+            out.append(Gate(name, value, nlu.TARGET, live.get(name), changed=changed))
         elif name.startswith("danger recall"):
             out.append(Gate(name, value, danger.RECALL_TARGET, live.get(name), slack=False))
         elif name.startswith("false alarms"):
-            out.append(Gate(name, value, danger.FALSE_ALARM_TARGET, live.get(name), higher_is_better=False))
+            gate = Gate(name, value, danger.FALSE_ALARM_TARGET, live.get(name), higher_is_better=False)
+            gate.changed = changed
+            out.append(gate)
         elif name == OFFERS_ROUTED:
-            out.append(Gate(name, value, job_offer_conversation.TARGETS["routed"], live.get(name)))
+            out.append(Gate(name, value, job_offer_conversation.TARGETS["routed"], live.get(name), changed=changed))
     return out
 
 
@@ -287,7 +347,7 @@ class Steps:
 
     train: Callable[[Path, Path | None], Path] = train
     conversation_tests: Callable[[Path], None] = conversation_tests
-    figures: Callable[[Path], dict[str, float]] = figures
+    figures: Callable[[Path], Measurement] = figures
     load: Callable[[Path], bool] = load_into_server
     shape: Callable[[], dict[str, Any]] = training_shape
 
@@ -324,13 +384,20 @@ def publish(archive: Archive, steps: Steps | None = None, full: bool = False, sa
         say("== quality gates")
         measured = steps.figures(candidate)
         live_figures = (current or {}).get("figures")
-        unknown = live_figures is None or bool(set(measured) - set(live_figures))  # or a gate added since
-        if unknown and current is not None and archive.file(current).exists():
+        unknown = current is not None and (
+            live_figures is None
+            or bool(set(measured.figures) - set(live_figures))  # or a gate added since
+            or "outcomes" not in current  # published before the examples were kept
+        )
+        if unknown and archive.file(current).exists():
             say("   (measuring the live model too, once, to compare)")
-            live_figures = steps.figures(archive.file(current))
-            current["figures"] = live_figures
+            live = steps.figures(archive.file(current))
+            live_figures = current["figures"] = live.figures
+            current["outcomes"] = live.outcomes
             archive._save()
-        checked = gates(measured, live_figures)
+        earlier = [(f"the live model ({current['file']})" if entry is current else entry["file"], entry.get("outcomes"))
+                   for entry in reversed(archive.entries)]  # fmt: skip
+        checked = gates(measured.figures, live_figures, measured.outcomes, earlier)
         for gate in checked:
             say(f"   {gate}")
         failed = [gate for gate in checked if not gate.passed]
@@ -339,8 +406,8 @@ def publish(archive: Archive, steps: Steps | None = None, full: bool = False, sa
     except PublishError as error:
         say(f"\nNOT PUBLISHED: {error}. The assistant keeps the model it has.")
         return 1
-    record = {"published_at": dt.datetime.now().isoformat(timespec="seconds"), "figures": measured,
-              "shape": shape, "finetuned": finetune}  # fmt: skip
+    record = {"published_at": dt.datetime.now().isoformat(timespec="seconds"), "figures": measured.figures,
+              "outcomes": measured.outcomes, "shape": shape, "finetuned": finetune}  # fmt: skip
     kept = archive.add(candidate, record)
     candidate.unlink(missing_ok=True)
     try:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import datafile
+from bot.eval import paired
 from bot.paths import REPO_ROOT
 
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
@@ -77,12 +78,14 @@ def evaluate(model: Path = DEFAULT_MODEL, directory: Path = EVAL_DIR) -> dict[st
     intent_ok: Counter[str] = Counter()
     full_ok: Counter[str] = Counter()
     errors: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    outcomes: dict[str, dict[str, bool]] = defaultdict(dict)  # per language: example key -> intent right
     for example, parse in zip(examples, parses, strict=True):
         predicted = predicted_intent(parse)
         totals[example.language] += 1
         same = SAME_REPLY.get(example.intent, {example.intent})
-        if predicted.split("/")[0] == example.intent.split("/")[0] or predicted in same:
-            intent_ok[example.language] += 1
+        right = predicted.split("/")[0] == example.intent.split("/")[0] or predicted in same
+        intent_ok[example.language] += right
+        outcomes[example.language][paired.key(example.text, example.language)] = right
         if predicted == example.intent or predicted in same:
             full_ok[example.language] += 1
         else:
@@ -96,6 +99,8 @@ def evaluate(model: Path = DEFAULT_MODEL, directory: Path = EVAL_DIR) -> dict[st
         for language in sorted(totals)
     }
     report["_errors"] = errors  # type: ignore[assignment]
+    # Example by example, for `make publish` to tell a worse model from training noise (bot/eval/paired.py).
+    report["_outcomes"] = dict(outcomes)  # type: ignore[assignment]
     return report
 
 
@@ -128,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     report = evaluate(args.model, args.dir)
     errors = report.pop("_errors")
+    report.pop("_outcomes")
     ok = True
     where = args.dir.relative_to(REPO_ROOT) if args.dir.is_relative_to(REPO_ROOT) else args.dir
     print(f"Intent accuracy on held-out examples ({where}), target >= {TARGET:.0%} (card {CARD_TARGET:.0%}):")
