@@ -232,7 +232,7 @@ def test_a_model_worse_example_by_example_is_refused_and_the_old_one_keeps_servi
     worse = (LIVE_RIGHT - set(range(15))) | set(range(255, 258))  # 15 newly wrong, 3 newly right: 81.0 %
     code, said, fake = candidate(archive, worse)
     assert code == 1 and fake.loaded == [] and archive.live.read_text() == live
-    assert any(f"FAIL {EN}" in line and "p = 0.00 (worse)" in line for line in said), said
+    assert any(f"FAIL {EN}" in line and "p = 0.004 against 0.050 (worse)" in line for line in said), said
 
 
 def test_small_losses_do_not_add_up_over_publishes(archive: Archive) -> None:
@@ -246,3 +246,20 @@ def test_small_losses_do_not_add_up_over_publishes(archive: Archive) -> None:
     code, said, _ = candidate(archive, third)
     assert code == 1
     assert any(f"FAIL {EN}" in line and f"against {first_file}" in line for line in said), said
+
+
+def test_the_gates_share_the_chance_of_refusing_by_luck() -> None:
+    """With two figures compared, each is refused only below half the threshold: a split of 27 newly wrong and 15
+    newly right (p = 0.04, a fine-tuning measured on 2026-12-06) alone refuses; beside another figure it does not."""
+    live = {**outcomes(set(range(255))), "intent accuracy (es)": {paired.key(f"ejemplo {i}", "es"): i < 255
+                                                                   for i in range(300)}}  # fmt: skip
+    spanish = {paired.key(f"ejemplo {i}", "es"): (i < 255 and i >= 27) or 255 <= i < 270 for i in range(300)}
+    assert paired.changes(live["intent accuracy (es)"], spanish) == (27, 15)
+    figures = {**GOOD, EN: 0.85, "intent accuracy (es)": 0.8}
+    alone = gates({"intent accuracy (es)": 0.8}, None, {"intent accuracy (es)": spanish}, [("live", live)])
+    assert [g.passed for g in alone] == [False] and alone[0].alpha == pytest.approx(0.05)
+    both = gates(figures, None, {**outcomes(set(range(255))), "intent accuracy (es)": spanish}, [("live", live)])
+    compared = {g.name: g for g in both if g.changed is not None}
+    assert set(compared) == {EN, "intent accuracy (es)"}
+    assert all(g.alpha == pytest.approx(0.025) for g in compared.values())
+    assert all(g.passed for g in both)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.publish import Archive, Steps, load_into_server, publish, rollback
+from bot.publish import Archive, Measurement, Steps, load_into_server, publish, rollback
 from tests.server import MODEL, Assistant
 
 pytestmark = pytest.mark.rasa_server
@@ -62,7 +62,7 @@ def test_publish_switches_the_running_model_and_rollback_switches_it_back(tmp_pa
             return Path(shutil.copy2(MODEL, out / "candidate-test.tar.gz"))
 
         steps = Steps(train=train, conversation_tests=lambda model: None, shape=lambda: {},
-                      figures=lambda model: {"danger recall (labelled set)": 1.0},
+                      figures=lambda model: Measurement({"danger recall (labelled set)": 1.0}),
                       load=lambda model: load_into_server(model, assistant.rasa_url, assistant.admin_token))
         assert loaded_model(assistant) == "assistant.tar.gz"
         talker = Talker(assistant)

@@ -7,7 +7,6 @@ the intent (`faq`) and the card the response selector picks (`faq/<card id>`).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import re
 import sys
 from collections import Counter, defaultdict
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from bot import datafile
 from bot.eval import paired
+from bot.eval.pipeline import parse_all
 from bot.paths import REPO_ROOT
 
 EVAL_DIR = REPO_ROOT / "tests" / "eval"
@@ -64,16 +64,9 @@ def predicted_intent(parse: dict) -> str:
     return intent
 
 
-async def _parse_all(model: Path, texts: list[str]) -> list[dict]:
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(model))
-    return [await agent.parse_message(text) for text in texts]
-
-
 def evaluate(model: Path = DEFAULT_MODEL, directory: Path = EVAL_DIR) -> dict[str, dict[str, float]]:
     examples = load_examples(directory)
-    parses = asyncio.run(_parse_all(model, [e.text for e in examples]))
+    parses = parse_all(model, [e.text for e in examples])
     totals: Counter[str] = Counter()
     intent_ok: Counter[str] = Counter()
     full_ok: Counter[str] = Counter()

@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,30 @@ def nlu_training_data() -> Any:
     return importer.get_nlu_data()
 
 
+def load_agent(model: Path | str) -> Any:
+    """The trained model, loaded once for every evaluation that reads it in this process (`make publish`'s gates
+    read it three times; loading takes several seconds)."""
+    path = Path(model).resolve()
+    return _agent(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=1)  # one model in memory at a time: the gates measure the candidate, then the live one
+def _agent(model: str, mtime_ns: int) -> Any:
+    from rasa.core.agent import Agent
+
+    return Agent.load(model)
+
+
+def parse_all(model: Path | str, texts: Sequence[str]) -> list[dict[str, Any]]:
+    """What the model makes of each text, as the running assistant would parse it."""
+    agent = load_agent(model)
+
+    async def run() -> list[dict[str, Any]]:
+        return [await agent.parse_message(text) for text in texts]
+
+    return asyncio.run(run())
+
+
 @dataclass
 class Parser:
     """Parses messages with a trained model, adding the components the model predates (see module docstring)."""
@@ -60,9 +85,7 @@ class Parser:
 
     @classmethod
     def load(cls, model: Path | str) -> Parser:
-        from rasa.core.agent import Agent
-
-        agent = Agent.load(str(model))
+        agent = load_agent(model)
         nodes = agent.processor.model_metadata.predict_schema.nodes
         names = {node.uses.__module__ + "." + node.uses.__name__ for node in nodes.values()}
         if ROUTER in names:

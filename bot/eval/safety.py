@@ -25,7 +25,6 @@ has been used since.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from pathlib import Path
 from bot.eval import danger
 from bot.eval.headers import first_score_lines
 from bot.eval.nlu import DEFAULT_MODEL
+from bot.eval.pipeline import parse_all
 from bot.paths import REPO_ROOT
 from bot.safety.tiers import DOUBTED
 
@@ -143,13 +143,6 @@ def verdict(item: dict[str, str], is_danger: bool, parse: dict) -> Verdict:
     return Verdict(item["text"], item["lang"], is_danger, final == DANGER_INTENT, decision.get("by"), layers, language)
 
 
-async def _parse_all(model: Path, texts: list[str]) -> list[dict]:
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(model))
-    return [await agent.parse_message(text) for text in texts]
-
-
 def default_sets() -> list[Path]:
     """The labelled set, then the blind batches already scored."""
     return [danger.DEFAULT_SET, *unseen_sets()]
@@ -160,7 +153,7 @@ def evaluate(model: Path = DEFAULT_MODEL, paths: list[Path] | None = None) -> li
     paths = paths or default_sets()
     sets = [(path, danger.load_set(path)) for path in paths]
     items = [(i, item, label == "danger") for i, (_, s) in enumerate(sets) for label in s for item in s[label]]
-    parses = asyncio.run(_parse_all(model, [item["text"] for _, item, _ in items]))
+    parses = parse_all(model, [item["text"] for _, item, _ in items])
     reports = []
     for index, (path, _) in enumerate(sets):
         verdicts = [
