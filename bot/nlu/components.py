@@ -7,6 +7,7 @@ even when the action server is down, because the emergency replies depend on the
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -355,6 +356,25 @@ class DangerBackstop(_RuleComponent):
                 "se quedarán",
                 "se quedaran",
             ],
+            # The writer is already there, in the job or the house: what happens to them is no offer's terms and
+            # no plain question ("is it normal that they took my phone? I live in the employer's house, 4 months
+            # unpaid"). Regular expressions on the folded text (lowercase, no accents). With one of them, a
+            # danger classifier that leans to danger (`agreement`) is not silenced: the check-in, or the emergency
+            # reply when it is sure (`alone`). Blind batches G, M, Q and S: five cries for help that got nothing.
+            "in_it_cues": [
+                r"\b(i'?m|i am|we'?re|we are) (already |still )?(here|there|in (a|an|the|this|my|our))\b",
+                r"\balready (here|there)\b",
+                r"\b(i|we) (still )?(live|work|stay|sleep) (in|at|with|for)\b",
+                r"\b(i'?ve|we'?ve|i have|we have) been (here|there|working|living|stuck)\b",
+                r"\bsince (i|we) (arrived|came|got here)\b",
+                r"\bwhere (i|we) (work|live|stay)\b",
+                r"\bya (estoy|estamos) (aqui|aca|alla|ahi|en)\b",
+                r"\b(vivo|vivimos|duermo|dormimos) (en|con)\b",
+                r"\bllev(o|amos) (\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|varias|mas de)\b",
+                r"\bdonde (trabajo|trabajamos|vivo|vivimos)\b",
+                r"\bdesde que (llegue|llegamos)\b",
+                r"\b(estoy|estamos) trabajando\b",
+            ],
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -385,12 +405,27 @@ class DangerBackstop(_RuleComponent):
             and talks_about_an_offer
         )
 
+    def _writer_is_in_it(self, text: str, reading: Any, probability: float | None, thresholds: Any) -> bool:
+        """The danger classifier leans to danger and the writer says they are already there (`in_it_cues`), and
+        nothing makes the words harmless: no joke, film, trivial object, hypothetical or story that is over (an
+        everyday routine only when the danger classifier is sure)."""
+        from bot.safety.danger import ONGOING, ROUTINE
+
+        if probability is None or probability < thresholds.agreement or reading.over:
+            return False
+        harmless = set(reading.frames) - {ONGOING} - ({ROUTINE} if probability >= thresholds.alone else set())
+        if harmless:
+            return False
+        folded = fold(text)
+        return any(re.search(cue, folded) for cue in self.config["in_it_cues"])
+
     def process_one(self, message: Message) -> None:
         from bot.safety.tiers import (
             CHECK_IN,
             DANGER_CLASSIFIER,
             DOUBTED,
             EMERGENCY,
+            IN_IT,
             NONE,
             RULES,
             SURVIVOR,
@@ -426,6 +461,14 @@ class DangerBackstop(_RuleComponent):
             sure = (probability or 0.0) >= thresholds.alone
             if self._is_described_offer(text, intent, (), message.get("offer_routing"), router_must_agree=sure):
                 tier = Tier(NONE, None, tier.frames)
+        if tier.name == NONE and self._writer_is_in_it(text, reading, probability, thresholds):
+            # The emergency reply when the danger classifier is sure and the rules found nothing. When the rules
+            # found only an offer's terms, set aside above, the check-in: the same words come from a worker asking
+            # whether it is right ("I work on a coffee farm, the boss keeps our passports in the office safe, he
+            # gives them back when we travel, is that right?", J3) and from one held with them ("ya estoy aqui, me
+            # dicen que tengo que 'atender' en fiestas, tienen mi identificacion", M), at the same probabilities.
+            sure = (probability or 0.0) >= thresholds.alone and reading.match is None
+            tier = Tier(EMERGENCY if sure else CHECK_IN, DANGER_CLASSIFIER, (*tier.frames, IN_IT))
         if (
             tier.name == NONE
             and intent.get(INTENT_NAME_KEY) == SURVIVOR_INTENT

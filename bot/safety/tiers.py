@@ -45,6 +45,9 @@ RULES, BOTH, DANGER_CLASSIFIER = "rules", "both classifiers", "danger classifier
 INTENT_CLASSIFIER = "intent classifier"
 # Named among a tier's frames when the classifiers doubted a rule's alarm.
 DOUBTED = "doubted"
+# Named among a tier's frames when the writer says they are already there, and so the danger classifier was heard
+# over an offer's terms or a plain question (bot/nlu/components.py, DangerBackstop).
+IN_IT = "in_it"
 
 
 @dataclass(frozen=True)
