@@ -412,6 +412,14 @@ def test_a_hurry_inside_a_pasted_job_offer_is_left_to_the_check(backstop: Danger
 
 # --- the writer is already there (blind batches G, M, Q and S) ---------------------------------------------------
 
+def read_as_an_offer(backstop: DangerBackstop, text: str, danger: float, diet: float = 1.0) -> Message:
+    """`text` as DIET and the offer router left it: a job-offer question (`diet`), an offer to the router."""
+    message = classified(text, "ask_job_offer_safe", diet, runner_up_confidence=1.0 - diet, danger_probability=danger)
+    message.set("offer_routing", {"offer": True, "probability": 0.9})
+    fallback(backstop.process([message]))
+    return message
+
+
 IN_THE_HOUSE = (
     "es normal que en el trabajo de limpieza te quiten el celular al entrar y no te lo devuelvan hasta el domingo?"
     " vivo en la casa de la patrona y no tengo llave, ella dice que es por seguridad. llevo 4 meses sin pago"
@@ -428,10 +436,7 @@ def test_a_writer_already_in_the_job_is_heard_over_what_looks_like_an_offer(
     """DIET and the offer router took it for a job offer and the rules found no danger words: before, nothing. The
     writer lives in the employer's house: the danger classifier is heard (sure: the alarm; leaning: the check-in),
     and not when it does not lean to danger."""
-    message = classified(IN_THE_HOUSE, "ask_job_offer_safe", 1.0, runner_up_confidence=0.0,
-                         danger_probability=probability)  # fmt: skip
-    message.set("offer_routing", {"offer": True, "probability": 0.91})
-    fallback(backstop.process([message]))
+    message = read_as_an_offer(backstop, IN_THE_HOUSE, probability)
     assert message.get("intent")["name"] == intent
     decision = message.get(DANGER_DECISION)
     assert decision["tier"] == tier and (("in_it" in decision["frames"]) is (tier != "none"))
@@ -442,10 +447,7 @@ def test_the_same_words_about_a_job_not_yet_taken_stay_with_the_job_offer_check(
         "es normal que en el trabajo de limpieza te quiten el celular al entrar y no te lo devuelvan hasta el domingo?"
         " me ofrecieron vivienda en la casa de la patrona, pagan 400 al mes"
     )
-    message = classified(offer, "ask_job_offer_safe", 1.0, runner_up_confidence=0.0, danger_probability=0.95)
-    message.set("offer_routing", {"offer": True, "probability": 0.91})
-    fallback(backstop.process([message]))
-    assert message.get("intent")["name"] == "ask_job_offer_safe"
+    assert read_as_an_offer(backstop, offer, 0.95).get("intent")["name"] == "ask_job_offer_safe"
 
 
 def test_a_worker_asking_about_a_kept_passport_gets_the_check_in_not_the_alarm(backstop: DangerBackstop) -> None:
@@ -453,10 +455,7 @@ def test_a_worker_asking_about_a_kept_passport_gets_the_check_in_not_the_alarm(b
     from a worker asking whether it is right (J3) and from one held with them (M): ask, do not alarm."""
     text = ("estoy trabajando en una finca de cafe, el patron nos guarda el pasaporte en la caja fuerte de la oficina,"
             " eso esta bien?")  # fmt: skip
-    message = classified(text, "ask_job_offer_safe", 0.86, runner_up_confidence=0.13, danger_probability=0.95)
-    message.set("offer_routing", {"offer": True, "probability": 0.8})
-    fallback(backstop.process([message]))
-    assert message.get("intent")["name"] == "danger_check_in"
+    assert read_as_an_offer(backstop, text, 0.95, diet=0.86).get("intent")["name"] == "danger_check_in"
 
 
 def test_a_joke_about_being_stuck_somewhere_is_not_heard_as_being_in_it(backstop: DangerBackstop) -> None:
