@@ -30,7 +30,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -220,7 +220,7 @@ def figures(model: Path) -> Measurement:
 
 
 def _worst_change(
-    name: str, candidate: dict[str, dict[str, bool]], earlier: list[tuple[str, dict[str, Any]]]
+    name: str, candidate: dict[str, dict[str, bool]], earlier: Sequence[tuple[str, dict[str, Any] | None]]
 ) -> tuple[int, int, str] | None:
     """Against the earlier model (the live one, or an archived one) the candidate compares worst with on `name`:
     comparing with the last five, not only the live one, keeps small losses from adding up publish after publish."""
@@ -240,7 +240,7 @@ def gates(
     candidate: dict[str, float],
     live: dict[str, float] | None,
     outcomes: dict[str, dict[str, bool]] | None = None,
-    earlier: list[tuple[str, dict[str, Any]]] = (),  # type: ignore[assignment]
+    earlier: Sequence[tuple[str, dict[str, Any] | None]] = (),
 ) -> list[Gate]:
     """One gate per figure. `earlier` names the outcomes of the live model and the archived ones."""
     from bot.eval import danger, job_offer_conversation, nlu
@@ -248,7 +248,7 @@ def gates(
     live = live or {}
     out = []
     for name, value in candidate.items():
-        changed = _worst_change(name, outcomes or {}, list(earlier))
+        changed = _worst_change(name, outcomes or {}, earlier)
         if name.startswith("intent accuracy"):
             out.append(Gate(name, value, nlu.TARGET, live.get(name), changed=changed))
         elif name.startswith("danger recall"):
