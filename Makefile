@@ -17,8 +17,8 @@ LOCK    := requirements.lock
 export RASA_TELEMETRY_ENABLED := false
 # spaCy's import wakes TensorFlow, which prints lines about GPUs that do not concern anyone here.
 export TF_CPP_MIN_LOG_LEVEL := 2
-# The tests that need neither a trained model nor a browser: `make check` runs them, `make test` the others.
-FAST_TESTS := not rasa_server and not browser
+# The tests that need neither a trained model nor a browser, nor minutes: `make check` runs them, `make test` the others.
+FAST_TESTS := not rasa_server and not browser and not slow
 
 # A Python 3.10 that really runs (a pyenv shim for python3.10 exists even when it cannot run).
 PY310 ?= $(shell for c in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python 2>/dev/null | sort -V | tail -n 1) /usr/bin/python3.10 /usr/local/bin/python3.10; do \
@@ -86,6 +86,12 @@ $(SIGNS): $(STAMP) data/job_offer/labelled_offers.yml data/job_offer/red_flags.y
 
 signs: $(SIGNS)
 
+# The rule readers' lemma tables, cut down to what their data can ask (bot/nlp/lookups.py): built here so that a
+# starting server reads a small file (a server that finds none builds it in a child process).
+LEMMAS := build/lemmas/.stamp
+$(LEMMAS): $(STAMP) $(wildcard data/safety/*.yml data/job_offer/*.yml) bot/nlp/lookups.py data/languages.yml
+	@$(PY) -m bot.nlp.lookups && touch $@
+
 # Put a new model live: make check, train (fine-tuning the live model when only examples changed), conversation
 # tests, quality gates (held-out accuracy per language, danger on the labelled set), and only then load it into the
 # running assistant without a restart (RASA_ADMIN_TOKEN, as `make run` got it); the last five are in models/archive/.
@@ -108,7 +114,7 @@ validate: $(GEN)/.stamp
 	@echo "== rasa data validate"
 	$(RASA) data validate --fail-on-warnings --domain $(DOMAIN) --data $(TRAIN_DATA) --config config.yml
 
-run: $(MODEL) $(SIGNS) widget
+run: $(MODEL) $(SIGNS) $(LEMMAS) widget
 	@bash scripts/run.sh
 
 # The widget's socket.io client comes from the npm registry at build time, never from a CDN at run time.
@@ -137,13 +143,13 @@ check: check-data lint widget $(GEN)/.stamp
 	[ $$tests -eq 0 ] && [ $$valid -eq 0 ]
 
 # The tests `make check` does not run (a trained model, a running server, a browser).
-test-py: $(MODEL) $(SIGNS) widget browser-deps
+test-py: $(MODEL) $(SIGNS) $(LEMMAS) widget browser-deps
 	$(PY) -m pytest -q -m "not ($(FAST_TESTS))"
 
 # CHECKED=1 skips `make check` when it has just passed (.ci/run runs it first); every test runs either way.
 test: $(if $(CHECKED),,check) $(MODEL) test-conversations test-py
 
-eval: $(MODEL) $(SIGNS)
+eval: $(MODEL) $(SIGNS) $(LEMMAS)
 	$(PY) -m bot.eval all --model $(MODEL)
 
 lint: $(STAMP)
@@ -152,7 +158,7 @@ lint: $(STAMP)
 
 # Speed and footprint beside Rasa's stock bot (bench/): make bench BENCH_ARGS=--quick for a run of a few minutes,
 # BENCH_ARGS=--training to time training too. Prints figures, writes results/bench.json and results/bench.png.
-bench: $(MODEL) widget
+bench: $(MODEL) $(LEMMAS) widget
 	$(PY) -m bench $(BENCH_ARGS)
 
 postgres-test: $(STAMP)

@@ -19,7 +19,7 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from bot.nlp.lookups import lemma_lookups
+from bot.nlp.lookups import LemmaTable, lemma_table
 from bot.safety import patterns as pattern_file
 from bot.safety.fuzzy import TypoCorrector
 from bot.safety.normalise import CLAUSE_PUNCT, tokenise
@@ -121,16 +121,16 @@ class _LanguageMatcher:
         self.nlp = spacy.blank(lang)
         self.groups = {f"{g.signal}#{i}": g for i, g in enumerate(data.groups) if g.lang == lang}
         try:
-            self.lemmas: Mapping[str, str] = lemma_lookups(lang).get_table("lemma_lookup")
+            table = lemma_table(lang)
         except Exception:  # spacy-lookups-data missing: patterns on LOWER still work.
             logger.warning("no lemma lookups for %s; LEMMA patterns fall back to the word itself", lang)
-            self.lemmas = {}
-        lemma_values = set(self.lemmas.values())
+            table = LemmaTable({}, frozenset())
+        self.lemmas: Mapping[str, str] = table.lemmas
         self.corrector = TypoCorrector(
             self._vocabulary(data),
             min_length=data.fuzzy_min_length,
             protect=self.info.fuzzy_protect,
-            is_word=lambda w: w in self.lemmas or w in lemma_values,
+            is_word=table.is_word,
         )
         self.matcher = Matcher(self.nlp.vocab, validate=True)
         self.phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")

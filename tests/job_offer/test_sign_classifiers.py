@@ -129,3 +129,26 @@ def test_a_read_only_install_still_gets_the_learned_half(tmp_path, monkeypatch) 
     missing = tmp_path / "no-such-dir" / "signs.json"
     monkeypatch.setattr(SignClassifiers, "save", lambda self, path: (_ for _ in ()).throw(PermissionError(path)))
     assert training.load_or_train(missing) is trained_once
+
+
+def test_the_features_are_read_as_scikit_learn_reads_them() -> None:
+    """The n-gram space reads a text itself (the action server does not import scikit-learn): every labelled offer,
+    an empty text, emoji and markup give the features scikit-learn's TfidfVectorizer gives with the same vocabulary."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from bot.job_offer.ngram import _KINDS, NgramSpace, plain
+
+    texts = [o.text for o in training_offers()]
+    space = NgramSpace.fit(texts[:200])
+    probes = [*texts, "", "🙂🙂🙂", "<b>pay a fee</b> of $500!!", "a", "Pasaporte retenido, NO salario"]
+    vectorisers = []
+    for features in space.features:
+        settings = {k: v for k, v in _KINDS[features.kind].items() if k != "min_df"}
+        vectoriser = TfidfVectorizer(lowercase=False, sublinear_tf=True, vocabulary=features.vocabulary, **settings)
+        vectoriser.idf_ = features.idf
+        vectorisers.append(vectoriser)
+    expected = hstack([v.transform([plain(t) for t in probes]) for v in vectorisers]).toarray()
+    ours = space.transform(probes).toarray()
+    assert ours.shape == expected.shape and ours.any()
+    assert np.allclose(ours, expected)
