@@ -177,7 +177,7 @@ class Cluster:
         return checks
 
     def programs(self, as_root: bool) -> dict[str, dict[str, str]]:
-        python, rasa = self.python, str(Path(self.python).parent / "rasa")
+        python = self.python
         out: dict[str, dict[str, str]] = {
             "postgres": {
                 "command": command_line([
@@ -206,7 +206,8 @@ class Cluster:
         for name in self.names:
             out[f"rasa-{name}"] = {
                 "command": command_line([
-                    rasa, "run", "--interface", "127.0.0.1", "--port", str(self.rasa_port(name)), "--model",
+                    python, "-m", "bot.ops.rasa_server", "run", "--interface", "127.0.0.1", "--port",
+                    str(self.rasa_port(name)), "--model",
                     self.model, "--credentials", "credentials.yml", "--endpoints", str(ENDPOINTS),
                 ]),  # fmt: skip
                 "priority": "30",

@@ -71,9 +71,10 @@ class Layout:
 
 def programs(layout: Layout) -> dict[str, dict[str, str]]:
     """Each process, its command line and how patient the supervisor is with it."""
-    python, rasa = layout.python, str(layout.bin / "rasa")
+    python = layout.python
     rasa_cmd = [
-        rasa, "run", "--interface", "127.0.0.1", "--port", str(layout.rasa_port), "--model", layout.model,
+        python, "-m", "bot.ops.rasa_server", "run", "--interface", "127.0.0.1", "--port", str(layout.rasa_port),
+        "--model", layout.model,
         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
     ]  # fmt: skip
     if layout.admin_api:
