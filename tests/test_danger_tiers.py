@@ -176,6 +176,27 @@ def test_a_past_story_with_a_present_marker_is_not_over(detector: DangerDetector
     assert tier(detector, text, BOTH) in (EMERGENCY, CHECK_IN)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a condition not yet met is no ending (batch P)
+        "the man who brought me says i must pay 30000 euro before i am free. i stand on the road every night",
+        # a threat of jail is no trafficker sent to jail (batch P)
+        "the company keeps our passports and the supervisor says if we stop working we will be sent to jail",
+    ],
+)
+def test_what_has_not_happened_yet_is_not_a_story_that_is_over(detector: DangerDetector, text: str) -> None:
+    assert "over" not in detector.assess(text).frames
+    assert tier(detector, text, BOTH) == EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text", ["I was trafficked in 2015. The man was sent to jail and I am free now, how can I volunteer?"]
+)
+def test_a_trafficker_sent_to_jail_still_ends_the_story(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, BOTH) == SURVIVOR
+
+
 def test_a_story_that_says_it_is_over_but_goes_on_gets_at_least_the_check_in(detector: DangerDetector) -> None:
     assert tier(detector, "i got out years ago but he keeps calling me", SILENT) == CHECK_IN
 

@@ -458,6 +458,35 @@ def test_a_worker_asking_about_a_kept_passport_gets_the_check_in_not_the_alarm(b
     assert read_as_an_offer(backstop, text, 0.95, diet=0.86).get("intent")["name"] == "danger_check_in"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # arrived for the job, and the terms changed since (batch T)
+        "Came to Lisbon on a hostess contract. the agency now says I must drink with clients or pay 8,000 euro, they"
+        " keep my ID. is this normal?",
+        # the whole wage taken by the agency (batch R)
+        "is it normal that my agency keeps my whole salary for the placement fee? they also say i cant change boss",
+        # wants to go home from where they are (batch P)
+        "we came for farm work, pay is half of what they promised and we sleep in the barn. we want to go home, is"
+        " this normal?",
+        "vine a trabajar en una fabrica y ahora me dicen que el cuarto y la comida se descuentan del sueldo, es normal?",
+        "queremos volver a nuestro pais pero el encargado dice que primero hay que pagar la deuda del viaje",
+    ],
+)
+def test_a_writer_who_arrived_for_the_job_is_heard_over_what_looks_like_an_offer(
+    backstop: DangerBackstop, text: str
+) -> None:
+    """Each says the writer is already there; read as an offer with a leaning danger classifier: the check-in."""
+    message = read_as_an_offer(backstop, text, 0.8)
+    assert message.get("intent")["name"] == "danger_check_in"
+    assert "in_it" in message.get(DANGER_DECISION)["frames"]
+
+
+def test_an_offer_not_yet_taken_that_names_going_home_stays_with_the_check(backstop: DangerBackstop) -> None:
+    offer = "they offer me a job in Dubai, 3 months, and I can go home for my sister's wedding in june, is this ok?"
+    assert read_as_an_offer(backstop, offer, 0.8).get("intent")["name"] == "ask_job_offer_safe"
+
+
 def test_a_joke_about_being_stuck_somewhere_is_not_heard_as_being_in_it(backstop: DangerBackstop) -> None:
     text = "llevo 5 horas secuestrada en el karaoke del cumple de mi suegra jajaja ayuda"
     message = classified(text, "out_of_scope", 0.9, danger_probability=0.6)

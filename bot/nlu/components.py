@@ -361,7 +361,26 @@ class DangerBackstop(_RuleComponent):
             # unpaid"). Regular expressions on the folded text (lowercase, no accents). With one of them, a
             # danger classifier that leans to danger (`agreement`) is not silenced: the check-in, or the emergency
             # reply when it is sure (`alone`). Blind batches G, M, Q and S: five cries for help that got nothing.
+            # Batches P, R and T: an arrival for a job ("came to Istanbul on a modelling contract"), terms changed
+            # since ("the agency now says I must..."), the whole wage taken ("the agency takes my whole salary"), the
+            # wish to go home from where they are.
             "in_it_cues": [
+                r"\b(came|arrived|flew|moved) (here|over) (on|for|with|as|to work)\b",
+                r"\b(came|arrived|flew|moved) (to|in) \w+( \w+)? (on|for|with|as) ((a|an|the|my|our|this) )?(\w+ )?"
+                r"(contract|job|work|visa|offer|promise)",
+                r"\b(llegue|llegamos|vine|vinimos) (aqui|aca|a \w+( \w+)?) (con|por|para|a trabajar)\b",
+                r"\b(agency|agent|boss|employer|recruiter|sponsor|madam|owner|company|they|he|she) now "
+                r"(says?|said|tells?|told|wants?|demands?)\b",
+                r"\bnow (they|he|she) (says?|tells?|wants?|demands?)\b",
+                r"\bahora (me |nos )?(dice|dicen|pide|piden|exige|exigen|quiere|quieren)\b",
+                r"\b(takes?|took|keeps?|kept|holds?) (all of |all |my whole |my entire |our whole |our entire )"
+                r"(my |our )?(salary|wages|pay|money)\b",
+                r"\b(se queda|se quedan|me quita|me quitan|nos quita|nos quitan) (con )?(todo )?(mi|el|nuestro) "
+                r"(sueldo|salario|pago)\b",
+                # Batch P: "we want to go home but they say we must pay the rest of the recruitment fee first".
+                r"\b(i|we) (want|wanna|need|would like) to (go|return|come|fly) (back )?home\b",
+                r"\b(quiero|queremos|necesito|necesitamos) (regresar|volver|irme|irnos) "
+                r"(a (mi |la |su |nuestro |nuestra )?(casa|pais|tierra))",
                 r"\b(i'?m|i am|we'?re|we are) (already |still )?(here|there|in (a|an|the|this|my|our))\b",
                 r"\balready (here|there)\b",
                 r"\b(i|we) (still )?(live|work|stay|sleep) (in|at|with|for)\b",
