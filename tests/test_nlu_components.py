@@ -469,7 +469,8 @@ def test_a_worker_asking_about_a_kept_passport_gets_the_check_in_not_the_alarm(b
         # wants to go home from where they are (batch P)
         "we came for farm work, pay is half of what they promised and we sleep in the barn. we want to go home, is"
         " this normal?",
-        "vine a trabajar en una fabrica y ahora me dicen que el cuarto y la comida se descuentan del sueldo, es normal?",
+        "vine a trabajar en una fabrica y ahora me dicen que el cuarto y la comida se descuentan del sueldo, es"
+        " normal?",
         "queremos volver a nuestro pais pero el encargado dice que primero hay que pagar la deuda del viaje",
     ],
 )
