@@ -60,7 +60,7 @@ def full_tables(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     @cache
     def full(language: str) -> lookups.LemmaTable:
-        raw = dict(lookups.full_entries(language))
+        raw = lookups.full_table(language)
         return lookups.LemmaTable(raw, frozenset(raw) | frozenset(raw.values()))
 
     lookups.lemma_lookups.cache_clear()

@@ -26,8 +26,7 @@ import re
 import subprocess
 import sys
 import tempfile
-import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -56,25 +55,27 @@ class LemmaTable:
     lemmas: dict[str, str]
     near_words: frozenset[str]
 
-    def get(self, word: str, default: str | None = None) -> str | None:
-        return self.lemmas.get(word, default)
-
     def is_word(self, word: str) -> bool:
         """Whether `word` is a word of the language: exact for every word one typo away from a data word (the only
         words a typo corrector asks about), and for every word the table keeps."""
         return word in self.near_words or word in self.lemmas
 
 
+@cache
+def _folds() -> tuple[Callable[[str], str], ...]:
+    """The two ways the readers fold a word: bot/language.py's (NFKD) and bot/job_offer's (NFD)."""
+    from bot.job_offer.text import fold as job_offer_fold  # imported here: bot.job_offer imports this module
+    from bot.language import fold as language_fold
+
+    return language_fold, job_offer_fold
+
+
 def _forms(word: str) -> set[str]:
-    """The word, lowercase, and folded both ways the readers fold (bot/language.py: NFKD; bot/job_offer: NFD)."""
+    """The word, lowercase, and folded both ways the readers fold."""
     low = word.lower()
     if low.isascii():
         return {word, low}
-    return {word, low, *(_strip(unicodedata.normalize(n, low)) for n in ("NFD", "NFKD"))}
-
-
-def _strip(decomposed: str) -> str:
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return {word, low, *(fold(low) for fold in _folds())}
 
 
 def _data_files() -> list[Path]:
@@ -182,14 +183,23 @@ def _give_back_memory() -> None:
         pass
 
 
-def _build(language: str, path: Path) -> LemmaTable:
-    """Read the full table, cut it down and write the result (raises when spacy-lookups-data lacks the table)."""
+def _cache_path(language: str) -> Path:
+    return CACHE_DIR / f"{language}-{_fingerprint(language)}.json"
+
+
+def full_table(language: str) -> dict[str, str]:
+    """The full table, word -> lemma (raises when spacy-lookups-data lacks it); the tests compare with it."""
     from spacy.util import load_language_data, registry
 
     tables = registry.lookups.get(language)  # raises when the language has no tables at all
     if "lemma_lookup" not in tables:
         raise ValueError(f"spacy-lookups-data has no lemma_lookup table for {language}")
-    raw = load_language_data(tables["lemma_lookup"])
+    return load_language_data(tables["lemma_lookup"])
+
+
+def _build(language: str, path: Path) -> LemmaTable:
+    """Read the full table, cut it down and write the result (raises when spacy-lookups-data lacks the table)."""
+    raw = full_table(language)
     table = cut_down(raw, *data_words())
     del raw
     _give_back_memory()
@@ -209,7 +219,7 @@ def _build_elsewhere(language: str) -> None:
 @cache
 def lemma_table(language: str) -> LemmaTable:
     """`language`'s cut-down lemma table (raises as spaCy does when spacy-lookups-data lacks the language)."""
-    path = CACHE_DIR / f"{language}-{_fingerprint(language)}.json"
+    path = _cache_path(language)
     table = _read_cache(path)
     if table is None:
         _build_elsewhere(language)
@@ -227,19 +237,12 @@ def lemma_lookups(language: str) -> Lookups:
     return lookups
 
 
-def full_entries(language: str) -> Iterable[tuple[str, str]]:
-    """The full table's entries (for tests that check the cut-down one changes nothing)."""
-    from spacy.util import load_language_data, registry
-
-    return load_language_data(registry.lookups.get(language)["lemma_lookup"]).items()
-
-
 def main(languages: Iterable[str]) -> None:
     """Write the cut-down tables of `languages` (all the assistant speaks when none is named) to build/lemmas/."""
     from bot.language import supported_codes
 
     for language in languages or supported_codes():
-        _build(language, CACHE_DIR / f"{language}-{_fingerprint(language)}.json")
+        _build(language, _cache_path(language))
 
 
 if __name__ == "__main__":
