@@ -109,10 +109,23 @@ class LanguageDetector:
     sentences, and the marker words from data for one- or two-word messages where statistics are unreliable.
     """
 
-    def __init__(self, config: LanguageConfig, min_confidence: float = 0.8, min_confidence_short: float = 0.95):
+    def __init__(
+        self,
+        config: LanguageConfig,
+        min_confidence: float = 0.8,
+        min_confidence_short: float = 0.95,
+        ngram_confidence: float = 0.75,
+        min_lean: float = 0.65,
+    ):
         self.config = config
+        # lingua alone decides from these (from `min_confidence_short` on a message of one or two telling words).
         self.min_confidence = min_confidence
         self.min_confidence_short = min_confidence_short
+        # The n-gram model alone decides from this, when no marker word says otherwise.
+        self.ngram_confidence = ngram_confidence
+        # Under their own thresholds, the marker majority, the n-gram model and lingua each "lean" to a language
+        # from this probability; two leaning the same way decide (detect).
+        self.min_lean = min_lean
 
     @classmethod
     def from_file(cls, path: Path | None = None) -> LanguageDetector:
@@ -157,8 +170,14 @@ class LanguageDetector:
             return voted[0]
         # The language of the training examples nearest to the message (character n-grams): it knows chat
         # spelling ("q onda", "plz answer") that the statistical detector, trained on books, does not.
-        learned = self._ngram_guess(self._without_places(text)) if use_model else None
-        if learned and (not voted or voted == [learned]):
+        learned, learned_p = self._ngram_lean(self._without_places(text)) if use_model else (None, 0.0)
+        if learned and learned_p >= self.ngram_confidence and (not voted or voted == [learned]):
+            return learned
+        majority = sorted(marker_votes.items(), key=lambda item: -item[1])
+        marker_lean = majority[0][0] if majority[0][1] > majority[1][1] else None
+        if marker_lean and learned == marker_lean and learned_p >= self.min_lean:
+            # More marker words of one language than of the other, and the n-grams agree: before lingua, which reads
+            # place names as words ("is it cold in ciudad de mexico": markers 3 to 1, n-grams 0.99, lingua Spanish).
             return learned
         detector = self._lingua
         if detector is None:
@@ -170,6 +189,20 @@ class LanguageDetector:
         threshold = self.min_confidence if len(informative) >= 3 else self.min_confidence_short
         if best.value >= threshold:
             return self._code_for_lingua(best.language)
+        if not use_model or sum(1 for w in informative if len(w) > 1) < 2:
+            return None
+        # None of the three is sure on its own. Two that lean the same way settle a message of two words or more
+        # ("busco un job en canada": markers 2 to 1, n-grams 0.90, lingua 0.72; "can u help me"; first messages,
+        # batch 2). One leaning is not enough, nor is a single word ("visa", "DACA", "H2A" lean too): the question
+        # is asked instead.
+        leans = [
+            marker_lean,
+            learned if learned_p >= self.min_lean else None,
+            self._code_for_lingua(best.language) if best.value >= self.min_lean else None,
+        ]
+        for code in self.config.codes:
+            if leans.count(code) >= 2:
+                return code
         return None
 
     def requested(self, text: str) -> str | None:
@@ -222,9 +255,9 @@ class LanguageDetector:
     def _ngram_model(self):
         return NgramLanguageModel.train(self)
 
-    def _ngram_guess(self, text: str) -> str | None:
+    def _ngram_lean(self, text: str) -> tuple[str | None, float]:
         model = self._ngram_model
-        return model.guess(text) if model is not None else None
+        return model.lean(text) if model is not None else (None, 0.0)
 
 
 class NgramLanguageModel:
@@ -232,14 +265,13 @@ class NgramLanguageModel:
 
     Deterministic (fixed solver, no randomness), trained in about a second when first needed, from the examples
     whose language is known: blocks of data/nlu with `metadata.language`, and other examples the marker words and
-    the statistical detector agree on. Only a confident guess (`min_probability`) is used.
+    the statistical detector agree on. The detector decides how sure is sure enough.
     """
 
-    def __init__(self, vectorizer, classifier, codes: list[str], min_probability: float = 0.75) -> None:
+    def __init__(self, vectorizer, classifier, codes: list[str]) -> None:
         self.vectorizer = vectorizer
         self.classifier = classifier
         self.codes = codes
-        self.min_probability = min_probability
 
     @classmethod
     def train(cls, detector: LanguageDetector, nlu_dir: Path = NLU_DIR) -> NgramLanguageModel | None:
@@ -255,10 +287,11 @@ class NgramLanguageModel:
         classifier.fit(features, labels)
         return cls(vectorizer, classifier, list(classifier.classes_))
 
-    def guess(self, text: str) -> str | None:
+    def lean(self, text: str) -> tuple[str, float]:
+        """The likeliest language and its probability (the detector decides what is confident enough)."""
         probabilities = self.classifier.predict_proba(self.vectorizer.transform([fold(text)]))[0]
         best = int(probabilities.argmax())
-        return self.codes[best] if probabilities[best] >= self.min_probability else None
+        return self.codes[best], float(probabilities[best])
 
 
 def _labelled_examples(detector: LanguageDetector, nlu_dir: Path) -> tuple[list[str], list[str]]:

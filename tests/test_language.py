@@ -34,6 +34,29 @@ def test_detects_the_language_of_real_messages(detector: LanguageDetector, text:
 
 
 @pytest.mark.parametrize(
+    "text,expected",
+    [
+        # No one of the three signals is sure: two that lean the same way decide (first messages, batch 2).
+        ("busco un job en canada", "es"),  # markers 2 to 1, n-grams and lingua Spanish, neither sure alone
+        ("me van a deportar?", "es"),  # markers 1 to 1
+        ("can u help me", "en"),
+        ("will u report me", "en"),
+        # The marker majority and the n-grams are heard before lingua, which reads a place name as Spanish.
+        ("is it cold in ciudad de mexico", "en"),
+        ("el boss dice q si me quejo llama a la migra y no me da el paycheck", "es"),
+    ],
+)
+def test_signals_that_lean_the_same_way_decide(detector: LanguageDetector, text: str, expected: str) -> None:
+    assert detector.detect(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Western Union", "H2A", "DACA", "visa"])
+def test_a_name_alone_is_not_guessed(detector: LanguageDetector, text: str) -> None:
+    """A name or a single word leans too, but a person could not tell which language to answer in: ask."""
+    assert detector.detect(text) is None
+
+
+@pytest.mark.parametrize(
     "text", ["ok", "sí", "si", "no", "🙏", "👍👍", "Honduras", "El Salvador", "12345", "", "   ", "?!"]
 )
 def test_short_or_ambiguous_messages_keep_the_current_language(detector: LanguageDetector, text: str) -> None:

@@ -90,3 +90,24 @@ def test_an_unsure_card_choice_becomes_the_fallback_never_an_unrelated_card() ->
     assert selected("faq", 0.40, 0.30).get("intent")["name"] == "nlu_fallback"  # unsure
     assert selected("faq", 0.55, 0.45).get("intent")["name"] == "nlu_fallback"  # a coin toss between two cards
     assert selected("greet", 0.1, 0.1).get("intent")["name"] == "greet"  # not a card: left alone
+
+
+def test_make_eval_scores_every_scored_set_of_first_messages_beside_its_first_score(tmp_path, monkeypatch, capsys):
+    """The first score in a set's header is printed beside today's figures; a set not yet scored is not read."""
+    from bot.eval import language
+
+    (tmp_path / "first_messages.yml").write_text(
+        "version: 1\n# First scored on 2026-01-01: English right 50.0 %.\nmessages:\n"
+        "  - {text: 'hello, can you help me', expected: en}\n  - {text: 'ok', expected: ask}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "first_messages_2.yml").write_text(
+        "version: 1\n# NOT YET SCORED.\nmessages:\n  - {text: 'hola, necesito ayuda', expected: es}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(language, "SETS_DIR", tmp_path)
+    assert language.main([]) == 0
+    out = capsys.readouterr().out
+    assert "first_messages.yml" in out and "first score: First scored on 2026-01-01: English right 50.0 %." in out
+    assert "en: right 100.0%" in out and "ask: right 100.0%" in out
+    assert "first_messages_2.yml" not in out

@@ -16,9 +16,12 @@ from pathlib import Path
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import datafile
+from bot.eval.headers import first_score_lines
+from bot.job_offer.labelled import is_scored
 from bot.paths import REPO_ROOT
 
-DEFAULT_SET = REPO_ROOT / "tests" / "eval" / "first_messages.yml"
+SETS_DIR = REPO_ROOT / "tests" / "eval"
+DEFAULT_SET = SETS_DIR / "first_messages.yml"
 TARGET = 0.99  # share of first messages in a clear language that are answered in it
 
 
@@ -45,14 +48,23 @@ def evaluate(path: Path = DEFAULT_SET) -> dict[str, Counter]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", type=Path, default=DEFAULT_SET)
+    parser.add_argument("--set", type=Path, help="one set (default: every scored tests/eval/first_messages*.yml)")
     args = parser.parse_args(argv)
-    if not args.set.exists():
-        print(f"  no set at {args.set}")
-        return 0
-    results = evaluate(args.set)
+    paths = [args.set] if args.set else sorted(p for p in SETS_DIR.glob("first_messages*.yml") if is_scored(p))
     ok = True
-    print(f"First-message language ({args.set.name}); right = answered in the expected language:")
+    for path in paths:
+        if not path.exists():
+            print(f"  no set at {path}")
+            continue
+        ok &= _report(path)
+    return 0 if ok else 1
+
+
+def _report(path: Path) -> bool:
+    """Print one set's figures beside its first score; whether every clear language met the target."""
+    results = evaluate(path)
+    ok = True
+    print(f"First-message language ({path.name}); right = answered in the expected language:")
     for expected, counts in sorted(results.items()):
         total = sum(counts.values())
         rate = counts["right"] / total
@@ -62,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  {expected}: right {rate:.1%}, asked {counts['asked'] / total:.1%}, wrong {counts['wrong'] / total:.1%}"
             f" ({total} messages){'' if expected == 'ask' else (' OK' if rate >= TARGET else ' BELOW TARGET')}"
         )
-    return 0 if ok else 1
+    print("  first score: " + " ".join(first_score_lines(path)))
+    return ok
 
 
 if __name__ == "__main__":

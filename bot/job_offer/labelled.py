@@ -57,10 +57,13 @@ class LabelledFile:
 
 
 def read_header(path: Path) -> tuple[str, ...]:
-    """The comment block at the top of a file, without the "# " (reads nothing past it)."""
+    """The comment block at the top of a file, without the "# " (reads nothing past it). A first line
+    `version: ...`, as Rasa's files and the first-message sets start, comes before the block and is skipped."""
     lines: list[str] = []
     with Path(path).open(encoding="utf-8") as handle:
-        for line in handle:
+        for number, line in enumerate(handle):
+            if number == 0 and line.startswith("version:"):
+                continue
             if not line.startswith("#"):
                 break
             lines.append(line[1:].strip())
