@@ -280,6 +280,20 @@ def test_a_long_report_the_danger_classifier_leans_on_gets_the_check_in(detector
     assert tier(detector, "what is debt bondage?", ONE) == NONE  # a short question: the words, not a situation
 
 
+def test_a_report_the_classifiers_nearly_agree_on_gets_the_check_in(detector: DangerDetector) -> None:
+    """Blind batch R: a report in Jamaican Patois the rules cannot read; DIET said danger, the danger classifier
+    0.46, just short of agreeing: nothing. Now the check-in; not when the danger classifier is further off, nor on a
+    short question, nor on a framed message."""
+    report = "bredda di boss dem hold wi inna di yard an nobody cyaan go nowhere, dem seh wi owe dem"
+    assert detector.assess(report).match is None  # the rules do not read it
+    assert tier(detector, report, (True, 0.45)) == CHECK_IN
+    assert tier(detector, report, (True, 0.3)) == NONE
+    assert tier(detector, report, (False, 0.45)) == NONE
+    assert tier(detector, "what is debt bondage?", (True, 0.45)) == NONE
+    joke = "lol in this video game the guards hold everyone in the yard and nobody can go anywhere"
+    assert tier(detector, joke, (True, 0.45)) != CHECK_IN
+
+
 def test_a_question_or_denial_both_classifiers_are_sure_about_gets_the_check_in(detector: DangerDetector) -> None:
     """Blind batch N: a stranger's "she says she doesn't know where she is, what do I do" was read by the rules as a
     denial and a question, and answered with nothing although both classifiers were sure."""

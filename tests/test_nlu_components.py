@@ -472,6 +472,12 @@ def test_a_worker_asking_about_a_kept_passport_gets_the_check_in_not_the_alarm(b
         "vine a trabajar en una fabrica y ahora me dicen que el cuarto y la comida se descuentan del sueldo, es"
         " normal?",
         "queremos volver a nuestro pais pero el encargado dice que primero hay que pagar la deuda del viaje",
+        # someone who left for the job, and a condition only working on can meet (batch U)
+        "my sister is 16 and she went to Dubai for a salon job. today she called me crying and said men come to the"
+        " flat every night. then the line cut",
+        "mi prima se fue a Panama por un trabajo de mesera, hoy me llamo llorando y se corto la llamada",
+        "Hola!! una pregunta rápida: ¿ustedes ayudan con temas de visa? es que el señor que me consiguió el trabajo en"
+        " Dubái tiene mi pasaporte y dice que no me lo da hasta que trabaje un año más en el spa sin sueldo",
     ],
 )
 def test_a_writer_who_arrived_for_the_job_is_heard_over_what_looks_like_an_offer(
@@ -483,8 +489,15 @@ def test_a_writer_who_arrived_for_the_job_is_heard_over_what_looks_like_an_offer
     assert "in_it" in message.get(DANGER_DECISION)["frames"]
 
 
-def test_an_offer_not_yet_taken_that_names_going_home_stays_with_the_check(backstop: DangerBackstop) -> None:
-    offer = "they offer me a job in Dubai, 3 months, and I can go home for my sister's wedding in june, is this ok?"
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "they offer me a job in Dubai, 3 months, and I can go home for my sister's wedding in june, is this ok?",
+        "me ofrecen un trabajo en Dubai, la agencia dice que me dan el pasaporte hasta el final del contrato, es"
+        " normal?",
+    ],
+)
+def test_an_offer_not_yet_taken_stays_with_the_check(backstop: DangerBackstop, offer: str) -> None:
     assert read_as_an_offer(backstop, offer, 0.8).get("intent")["name"] == "ask_job_offer_safe"
 
 

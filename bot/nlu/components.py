@@ -322,6 +322,9 @@ class DangerBackstop(_RuleComponent):
             # or more (bot/safety/tiers.py).
             "doubt": 0.15,
             "doubt_long": 0.2,
+            # DIET says danger and the danger probability is at least this, short of `agreement`: the check-in
+            # about a report of eight words or more with nothing that makes its words harmless.
+            "near_agreement": 0.4,
             # When DIET's danger guess is overruled, its next guess is used if DIET gave it this much...
             "runner_up_floor": 0.1,
             # ...and is never one of these (an irreversible action on a guess).
@@ -363,12 +366,21 @@ class DangerBackstop(_RuleComponent):
             # reply when it is sure (`alone`). Blind batches G, M, Q and S: five cries for help that got nothing.
             # Batches P, R and T: an arrival for a job ("came to Istanbul on a modelling contract"), terms changed
             # since ("the agency now says I must..."), the whole wage taken ("the agency takes my whole salary"), the
-            # wish to go home from where they are.
+            # wish to go home from where they are. Batch U: someone who left for the job, a condition only working
+            # or paying on can meet.
             "in_it_cues": [
                 r"\b(came|arrived|flew|moved) (here|over) (on|for|with|as|to work)\b",
-                r"\b(came|arrived|flew|moved) (to|in) \w+( \w+)? (on|for|with|as) ((a|an|the|my|our|this) )?(\w+ )?"
-                r"(contract|job|work|visa|offer|promise)",
+                r"\b(came|arrived|flew|moved|went|left|travell?ed) (to|in|for) \w+( \w+)? (on|for|with|as) "
+                r"((a|an|the|my|our|this) )?(\w+ )?(contract|job|work|visa|offer|promise)",
                 r"\b(llegue|llegamos|vine|vinimos) (aqui|aca|a \w+( \w+)?) (con|por|para|a trabajar)\b",
+                # Batch U: someone else who left for the job ("my sister is 16 and she went to Dubai for a salon
+                # job... the line cut").
+                r"\b(se fue|se fueron|fue|fueron|llego|llegaron|viajo|viajaron|me fui|nos fuimos|viaje|viajamos) "
+                r"a \w+( \w+)? (con|por|para) (un|una|el|la|ese|esa|este|esta) (trabajo|empleo|contrato|oferta)",
+                # Batch U: a condition only working or paying on can meet ("no me lo da hasta que trabaje un año
+                # más en el spa sin sueldo").
+                r"\buntil (i|we) (work|pay|finish|have worked|have paid)\b",
+                r"\bhasta que (trabaje|trabajemos|pague|paguemos|termine|terminemos|le pague|les pague)\b",
                 r"\b(agency|agent|boss|employer|recruiter|sponsor|madam|owner|company|they|he|she) now "
                 r"(says?|said|tells?|told|wants?|demands?)\b",
                 r"\bnow (they|he|she) (says?|tells?|wants?|demands?)\b",
@@ -460,7 +472,8 @@ class DangerBackstop(_RuleComponent):
         probability = message.get(DANGER_PROBABILITY)
         if not isinstance(probability, int | float):
             probability = None  # no danger classifier in this pipeline
-        thresholds = Thresholds(*(float(self.config[key]) for key in ("agreement", "alone", "doubt", "doubt_long")))
+        keys = ("agreement", "alone", "doubt", "doubt_long", "near_agreement")
+        thresholds = Thresholds(*(float(self.config[key]) for key in keys))
         tier = decide(reading, said_danger, probability, thresholds, words=len(text.split()))
         if tier.by == RULES and reading.match is not None and not said_danger:
             # An offer's terms, for the job-offer check to explain: the rules found only what offers describe, or

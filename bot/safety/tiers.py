@@ -9,7 +9,8 @@
   a danger classifier that leans to danger on its own; a harmless reading of the rules that both classifiers
   contest; or a rule's alarm the danger classifier doubts: on a message of eight words or more with DIET not
   saying danger either (probability under `doubt`), or on one of twelve words or more whatever DIET says (under
-  `doubt_long`).
+  `doubt_long`); or DIET's danger with the danger classifier just short of agreeing (`near_agreement`) on a
+  report of eight words or more.
 - `survivor`: a story that is clearly over (bot.safety.danger: it says how it ended, and nothing is still going
   on). Acknowledgement and the support and reintegration contacts, not the alarm.
 - `none`: nothing to answer about danger; the intent classifier's answer stands.
@@ -62,6 +63,9 @@ class Thresholds:
     doubt: float = 0.15
     # ...and under this, whatever DIET says, about a message of `MIN_WORDS_FOR_DOUBT_ALONE` words or more.
     doubt_long: float = 0.2
+    # DIET says danger and the danger classifier falls just short of `agreement`: the check-in about a message
+    # long enough to be a report, with nothing around the words that makes them harmless.
+    near_agreement: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,13 @@ def decide(
             return Tier(NONE, None, frames)  # a laugh about a trivial thing: "4 horas de vals en la boda 💀"
         return Tier(CHECK_IN, layer, frames)
     reported_at_length = words is None or words >= MIN_WORDS_FOR_A_LEAN
+    near = probability is not None and intent_says_danger and probability >= thresholds.near_agreement
+    if near and not softening and reported_at_length:
+        # The classifiers nearly agree (batch R: a report in Jamaican Patois, "di man dem tek mi passport an mi
+        # cyaan leave di hotel weh mi work", DIET danger, the danger classifier 0.46, the rules blind to the
+        # spelling). On the labelled set and batches A to U this asks one ordinary message of 2,815, a
+        # report about other people that turned out fine: ask, with the numbers underneath.
+        return Tier(CHECK_IN, INTENT_CLASSIFIER, frames)
     if probability is not None and probability >= thresholds.agreement and not softening and reported_at_length:
         # The danger classifier alone, with nothing around the words that makes them harmless: mixed signals.
         # Ask, with the numbers underneath (blind batch G: long reports DIET took for out of scope). DIET alone
