@@ -238,6 +238,10 @@ MUST_CATCH = [
     ("they make us sell candy in traffic all day and take the money", {"not_paid_forced"}),
     ("el entrenador abusa de los ninos del equipo", {"child_exploited"}),
     ("my boss took my passport at the airport and we cant leave the terminal", {"document_taken"}),
+    # a threat to the family with the condition first (batch V)
+    ("me dijeron que si me voy mi familia va a pagar", {"threats"}),
+    ("si renuncio mi familia paga la deuda del viaje", {"threats"}),
+    ("if we run away our kids will pay for it", {"threats"}),
 ]
 
 
@@ -371,6 +375,10 @@ NOT_DANGER = [
     "they never leave the house on sundays, they sleep all day lol",
     "i got an electric shock from the toaster",
     "nos piden el pasaporte para el tramite",
+    # a family paying a bill
+    "if i quit my job my parents will pay my rent until i find another",
+    "si renuncio mis padres pagan el alquiler mientras busco otro",
+    "mi familia va a pagar el pasaje",
 ]
 
 
