@@ -242,6 +242,11 @@ MUST_CATCH = [
     ("me dijeron que si me voy mi familia va a pagar", {"threats"}),
     ("si renuncio mi familia paga la deuda del viaje", {"threats"}),
     ("if we run away our kids will pay for it", {"threats"}),
+    # batch W: a document given back only on a condition, a phone checked by the employer, a mother threatened
+    ("they want me to sign before they give back my ID", {"document_taken"}),
+    ("quieren que firme antes de que me devuelvan la cedula", {"document_taken"}),
+    ("my manager checks our phones every night", {"cannot_leave"}),
+    ("dicen que si no viajo el lunes le pasa algo a mi mamá", {"threats"}),
 ]
 
 
@@ -379,6 +384,10 @@ NOT_DANGER = [
     "if i quit my job my parents will pay my rent until i find another",
     "si renuncio mis padres pagan el alquiler mientras busco otro",
     "mi familia va a pagar el pasaje",
+    # batch W's kind of false alarm: a bank's threat of seizure, an airport transit area, a workplace phone rule
+    "el banco me amenaza con embargarme la casa",
+    "flight cancelled and they won't let us leave the transit area",
+    "my manager takes our phones at the start of the shift, we get them back at the end",
 ]
 
 

@@ -191,6 +191,16 @@ def test_what_has_not_happened_yet_is_not_a_story_that_is_over(detector: DangerD
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["no puedo hablar mucho. estoy bien. no estoy bien", "sorry i cant talk long. i'm fine. i'm not fine"],
+)
+def test_an_ending_taken_back_is_no_story_that_is_over(detector: DangerDetector, text: str) -> None:
+    """Batch W: "estoy bien" read as an ending gave the survivors' reply to someone who then says they are not."""
+    assert tier(detector, text, SILENT) == CHECK_IN
+    assert tier(detector, "ya estoy bien, gracias por todo. hace años sali de eso", SILENT) != CHECK_IN
+
+
+@pytest.mark.parametrize(
     "text", ["I was trafficked in 2015. The man was sent to jail and I am free now, how can I volunteer?"]
 )
 def test_a_trafficker_sent_to_jail_still_ends_the_story(detector: DangerDetector, text: str) -> None:
