@@ -191,6 +191,10 @@ class LanguageDetector:
             return self._code_for_lingua(best.language)
         if not use_model or sum(1 for w in informative if len(w) > 1) < 2:
             return None
+        if best.value >= self.min_confidence and learned == self._code_for_lingua(best.language):
+            # lingua sure, short of its two-word threshold, and the n-grams on its side: "passport stolen", "jobs
+            # abroad" (first messages, batch 3).
+            return learned
         # None of the three is sure on its own. Two that lean the same way settle a message of two words or more
         # ("busco un job en canada": markers 2 to 1, n-grams 0.90, lingua 0.72; "can u help me"; first messages,
         # batch 2). One leaning is not enough, nor is a single word ("visa", "DACA", "H2A" lean too): the question

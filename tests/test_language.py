@@ -44,6 +44,9 @@ def test_detects_the_language_of_real_messages(detector: LanguageDetector, text:
         # The marker majority and the n-grams are heard before lingua, which reads a place name as Spanish.
         ("is it cold in ciudad de mexico", "en"),
         ("el boss dice q si me quejo llama a la migra y no me da el paycheck", "es"),
+        # lingua sure, short of its two-word threshold, with the n-grams on its side (first messages, batch 3)
+        ("passport stolen", "en"),
+        ("jobs abroad", "en"),
     ],
 )
 def test_signals_that_lean_the_same_way_decide(detector: LanguageDetector, text: str, expected: str) -> None:
