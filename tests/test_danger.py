@@ -388,6 +388,8 @@ NOT_DANGER = [
     "el banco me amenaza con embargarme la casa",
     "flight cancelled and they won't let us leave the transit area",
     "my manager takes our phones at the start of the shift, we get them back at the end",
+    "a debt collection agency keeps calling me about my old credit card",
+    "la agencia de cobranza me amenaza con embargarme",
 ]
 
 

@@ -190,6 +190,14 @@ def test_what_has_not_happened_yet_is_not_a_story_that_is_over(detector: DangerD
     assert tier(detector, text, BOTH) == EMERGENCY
 
 
+def test_someone_near_who_must_not_hear_gets_the_check_in(detector: DangerDetector) -> None:
+    """Batch X: "I can't really talk, they're in the next room" asked about help to start over, and got nothing."""
+    for text in ("I can't really talk, they're in the next room. is the help to start over real?",
+                 "no puedo hablar, estan en el otro cuarto. ustedes ayudan a empezar de nuevo?"):  # fmt: skip
+        assert tier(detector, text, SILENT) == CHECK_IN, text
+    assert tier(detector, "my kids are in the next room sleeping, what visas are there for canada?", SILENT) == NONE
+
+
 @pytest.mark.parametrize(
     "text",
     ["no puedo hablar mucho. estoy bien. no estoy bien", "sorry i cant talk long. i'm fine. i'm not fine"],

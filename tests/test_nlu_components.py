@@ -501,6 +501,18 @@ def test_an_offer_not_yet_taken_stays_with_the_check(backstop: DangerBackstop, o
     assert read_as_an_offer(backstop, offer, 0.8).get("intent")["name"] == "ask_job_offer_safe"
 
 
+def test_a_doubted_alarm_from_a_writer_already_there_is_no_offer_to_check(backstop: DangerBackstop) -> None:
+    """Batch X: the rules found danger, the danger classifier doubted it and DIET read a job-offer question, so the
+    offer's terms went to the job-offer check, with nothing about danger. The writer says "llevo 5 semanas así":
+    the check-in. The same terms asked about an offer not yet taken stay with the check."""
+    there = ("pregunta rápida: ¿en Panamá es legal que el empleador no te deje salir del edificio por seguridad? es que"
+             " llevo 5 semanas así y no me pagan")  # fmt: skip
+    assert read_as_an_offer(backstop, there, 0.1).get("intent")["name"] == "danger_check_in"
+    offer = ("pregunta rápida: ¿en Panamá es legal que el empleador no te deje salir del edificio por seguridad? me"
+             " ofrecen un trabajo de limpieza ahí")  # fmt: skip
+    assert read_as_an_offer(backstop, offer, 0.1).get("intent")["name"] == "ask_job_offer_safe"
+
+
 def test_a_joke_about_being_stuck_somewhere_is_not_heard_as_being_in_it(backstop: DangerBackstop) -> None:
     text = "llevo 5 horas secuestrada en el karaoke del cumple de mi suegra jajaja ayuda"
     message = classified(text, "out_of_scope", 0.9, danger_probability=0.6)

@@ -447,6 +447,10 @@ class DangerBackstop(_RuleComponent):
         harmless = set(reading.frames) - {ONGOING} - ({ROUTINE} if probability >= thresholds.alone else set())
         if harmless:
             return False
+        return self._says_already_there(text)
+
+    def _says_already_there(self, text: str) -> bool:
+        """One of `in_it_cues`: the writer is already in the job or the house."""
         folded = fold(text)
         return any(re.search(cue, folded) for cue in self.config["in_it_cues"])
 
@@ -480,8 +484,12 @@ class DangerBackstop(_RuleComponent):
             # the classifiers doubted them (DOUBTED) on what DIET and the offer router take for an offer
             # ("first month unpaid, we keep your ID": a practice to warn about, not a writer in danger now). Danger
             # words set aside in a frame count too: "they keep my ID and say I must 'atender' at parties" is no offer.
+            # Not when the writer says they are already there (batch X: "¿es legal que el empleador no te deje salir
+            # del edificio...? llevo 5 semanas así"): those are no offer's terms, and the doubted alarm stays a
+            # check-in.
             signals = () if DOUBTED in tier.frames else (*reading.match.signals, *reading.set_aside)
-            if self._is_described_offer(text, intent, signals, message.get("offer_routing")):
+            doubted_but_there = DOUBTED in tier.frames and self._says_already_there(text)
+            if not doubted_but_there and self._is_described_offer(text, intent, signals, message.get("offer_routing")):
                 tier = Tier(NONE, None, tier.frames)
         no_danger_words = reading.match is None and not reading.set_aside and not said_danger
         if tier.name in (CHECK_IN, EMERGENCY) and tier.by in (DANGER_CLASSIFIER, RULES) and no_danger_words:

@@ -141,6 +141,10 @@ def decide(
         # a hypothetical ("what if they take my passport when I get there?"): that is a question whatever they say.
         if both and alone and HYPOTHETICAL not in frames:
             return Tier(CHECK_IN, BOTH, frames)
+        if PLEA in frames:
+            # ...or a plea around the question: "I can't really talk, they're in the next room. is the help to start
+            # over real?" (batch X).
+            return Tier(CHECK_IN, RULES, frames)
         return Tier(NONE, None, frames)
     softening = set(frames) - {ONGOING}
     if both or alone:
