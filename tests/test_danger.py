@@ -247,6 +247,9 @@ MUST_CATCH = [
     ("quieren que firme antes de que me devuelvan la cedula", {"document_taken"}),
     ("my manager checks our phones every night", {"cannot_leave"}),
     ("dicen que si no viajo el lunes le pasa algo a mi mamá", {"threats"}),
+    # batch Y: unsafe where the writer is now
+    ("no me siento segura aqui pero no puedo decir mucho", {"fear_help"}),
+    ("i dont feel safe here, the owner watches us", {"fear_help"}),
 ]
 
 
@@ -390,6 +393,9 @@ NOT_DANGER = [
     "my manager takes our phones at the start of the shift, we get them back at the end",
     "a debt collection agency keeps calling me about my old credit card",
     "la agencia de cobranza me amenaza con embargarme",
+    "customs at JFK held me for 4 hours in a room, is that normal?",
+    "trapped on the Northern line, the train's been stuck in a tunnel for 40 min",
+    "i don't feel safe walking home at night in this neighbourhood",
 ]
 
 

@@ -190,6 +190,15 @@ def test_what_has_not_happened_yet_is_not_a_story_that_is_over(detector: DangerD
     assert tier(detector, text, BOTH) == EMERGENCY
 
 
+def test_a_plea_softens_nothing(detector: DangerDetector) -> None:
+    """Writing under watch ("no puedo hablar mucho", batches W and Y) asks where nothing else would, and never turns
+    an alarm both classifiers agree on into a check-in (batches H and I)."""
+    text = "no puedo escribir mucho. nos quitan los cels en la noche y trabajamos 15 horas sin pago"
+    assert tier(detector, "no puedo decir mucho. estoy en la casa de las muchachas", SILENT) == CHECK_IN
+    assert tier(detector, text, BOTH) == EMERGENCY
+    assert tier(detector, "pls reply fast. battery 4%", (True, 0.95)) == EMERGENCY
+
+
 def test_someone_near_who_must_not_hear_gets_the_check_in(detector: DangerDetector) -> None:
     """Batch X: "I can't really talk, they're in the next room" asked about help to start over, and got nothing."""
     for text in ("I can't really talk, they're in the next room. is the help to start over real?",

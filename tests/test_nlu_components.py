@@ -478,6 +478,9 @@ def test_a_worker_asking_about_a_kept_passport_gets_the_check_in_not_the_alarm(b
         "mi prima se fue a Panama por un trabajo de mesera, hoy me llamo llorando y se corto la llamada",
         "Hola!! una pregunta rápida: ¿ustedes ayudan con temas de visa? es que el señor que me consiguió el trabajo en"
         " Dubái tiene mi pasaporte y dice que no me lo da hasta que trabaje un año más en el spa sin sueldo",
+        # batch Y: where the writer is now
+        "estoy en la casa del licenciado, el que me consiguio el trabajo. si le marca a mi tia digale que estoy en"
+        " Tlaxcala",
     ],
 )
 def test_a_writer_who_arrived_for_the_job_is_heard_over_what_looks_like_an_offer(

@@ -400,6 +400,9 @@ class DangerBackstop(_RuleComponent):
                 r"\bsince (i|we) (arrived|came|got here)\b",
                 r"\bwhere (i|we) (work|live|stay)\b",
                 r"\bya (estoy|estamos) (aqui|aca|alla|ahi|en)\b",
+                # Batch Y: "estoy en la casa del licenciado, el que me consiguio el trabajo".
+                r"\b(estoy|estamos) (aqui |aca )?en (la|el|una|un|esta|este|su) (casa|rancho|finca|bodega|cuarto|"
+                r"departamento|depa|edificio|fabrica|hotel|barco|campo|granja|taller|bar|club|local)\b",
                 r"\b(vivo|vivimos|duermo|dormimos) (en|con)\b",
                 r"\bllev(o|amos) (\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|varias|mas de)\b",
                 r"\bdonde (trabajo|trabajamos|vivo|vivimos)\b",

@@ -146,7 +146,8 @@ def decide(
             # over real?" (batch X).
             return Tier(CHECK_IN, RULES, frames)
         return Tier(NONE, None, frames)
-    softening = set(frames) - {ONGOING}
+    # A plea ("please someone answer", "no puedo hablar mucho") softens nothing: it only asks where nothing else would.
+    softening = set(frames) - {ONGOING, PLEA}
     if both or alone:
         layer = BOTH if both else DANGER_CLASSIFIER
         if not softening:
