@@ -173,7 +173,7 @@ class LanguageDetector:
         learned, learned_p = self._ngram_lean(self._without_places(text)) if use_model else (None, 0.0)
         if learned and learned_p >= self.ngram_confidence and (not voted or voted == [learned]):
             return learned
-        majority = sorted(marker_votes.items(), key=lambda item: -item[1])
+        majority = sorted(marker_votes.items(), key=lambda item: -item[1]) + [("", 0)]
         marker_lean = majority[0][0] if majority[0][1] > majority[1][1] else None
         if marker_lean and learned == marker_lean and learned_p >= self.min_lean:
             # More marker words of one language than of the other, and the n-grams agree: before lingua, which reads

@@ -93,3 +93,12 @@ def test_every_language_in_the_data_is_known_to_the_detector_library() -> None:
     assert config.default in config.codes
     for spec in config.languages:
         assert hasattr(Language, spec.lingua), f"{spec.code}: lingua has no language {spec.lingua}"
+
+
+def test_a_single_language_is_detected_without_a_second_to_compare() -> None:
+    """A deployment with one language (the others staged) must not break on the marker majority."""
+    full = LanguageConfig.load()
+    only = LanguageConfig(default="en", languages=[s for s in full.languages if s.code == "en"], neutral=full.neutral)
+    detector = LanguageDetector(only)
+    assert detector.detect("hello, can you help me with a job offer") == "en"
+    assert detector.detect("xyzzy plugh") in ("en", None)
