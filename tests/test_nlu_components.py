@@ -516,6 +516,20 @@ def test_a_doubted_alarm_from_a_writer_already_there_is_no_offer_to_check(backst
     assert read_as_an_offer(backstop, offer, 0.1).get("intent")["name"] == "ask_job_offer_safe"
 
 
+def test_a_kept_document_from_a_writer_already_there_is_asked_about_not_left_to_the_offer_check(
+    backstop: DangerBackstop,
+) -> None:
+    """Batch W: the rules found only a kept document, DIET and the router read a job-offer question, and the danger
+    classifier did not lean (0.31): nothing. "my boss said" says the job is already theirs: the check-in."""
+    text = ("is it ok to sign a paper i can't read? they want me to sign before they give back my ID and my boss said i"
+            " should just sign")  # fmt: skip
+    message = read_as_an_offer(backstop, text, 0.3)
+    assert message.get("intent")["name"] == "danger_check_in"
+    assert "in_it" in message.get(DANGER_DECISION)["frames"]
+    offer = "is it ok to sign a paper before the agency gives back my ID? they offer me a job in Dubai"
+    assert read_as_an_offer(backstop, offer, 0.3).get("intent")["name"] == "ask_job_offer_safe"
+
+
 def test_a_joke_about_being_stuck_somewhere_is_not_heard_as_being_in_it(backstop: DangerBackstop) -> None:
     text = "llevo 5 horas secuestrada en el karaoke del cumple de mi suegra jajaja ayuda"
     message = classified(text, "out_of_scope", 0.9, danger_probability=0.6)

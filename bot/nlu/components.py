@@ -406,6 +406,9 @@ class DangerBackstop(_RuleComponent):
                 r"\b(vivo|vivimos|duermo|dormimos) (en|con)\b",
                 r"\bllev(o|amos) (\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|varias|mas de)\b",
                 r"\bdonde (trabajo|trabajamos|vivo|vivimos)\b",
+                # Batch W: "my boss said i should just sign or i go back to the room".
+                r"\bmy (boss|employer|manager|madam|madame|sponsor|supervisor|foreman) (said|says|told|tells)\b",
+                r"\bmi (jefe|jefa|patron|patrona|encargado|encargada) (me |nos )?(dice|dijo|dicen)\b",
                 r"\bdesde que (llegue|llegamos)\b",
                 r"\b(estoy|estamos) trabajando\b",
             ],
@@ -488,12 +491,13 @@ class DangerBackstop(_RuleComponent):
             # ("first month unpaid, we keep your ID": a practice to warn about, not a writer in danger now). Danger
             # words set aside in a frame count too: "they keep my ID and say I must 'atender' at parties" is no offer.
             # Not when the writer says they are already there (batch X: "¿es legal que el empleador no te deje salir
-            # del edificio...? llevo 5 semanas así"): those are no offer's terms, and the doubted alarm stays a
-            # check-in.
+            # del edificio...? llevo 5 semanas así"; W: "they want me to sign before they give back my ID and my boss
+            # said i should just sign"): those are no offer's terms. Asked, as a worker asking whether it is right
+            # would be (below), with the numbers underneath.
             signals = () if DOUBTED in tier.frames else (*reading.match.signals, *reading.set_aside)
-            doubted_but_there = DOUBTED in tier.frames and self._says_already_there(text)
-            if not doubted_but_there and self._is_described_offer(text, intent, signals, message.get("offer_routing")):
-                tier = Tier(NONE, None, tier.frames)
+            if self._is_described_offer(text, intent, signals, message.get("offer_routing")):
+                there = self._says_already_there(text)
+                tier = Tier(CHECK_IN, RULES, (*tier.frames, IN_IT)) if there else Tier(NONE, None, tier.frames)
         no_danger_words = reading.match is None and not reading.set_aside and not said_danger
         if tier.name in (CHECK_IN, EMERGENCY) and tier.by in (DANGER_CLASSIFIER, RULES) and no_danger_words:
             # The danger classifier alone, or only a hurry ("reply fast, flight is next Tuesday"), on what the
