@@ -396,6 +396,7 @@ NOT_DANGER = [
     "customs at JFK held me for 4 hours in a room, is that normal?",
     "trapped on the Northern line, the train's been stuck in a tunnel for 40 min",
     "i don't feel safe walking home at night in this neighbourhood",
+    "i do feel safe here now, thank you for asking",
 ]
 
 
