@@ -186,12 +186,13 @@ class LanguageDetector:
         if not values:
             return None
         best = values[0]
+        lingua = self._code_for_lingua(best.language)
         threshold = self.min_confidence if len(informative) >= 3 else self.min_confidence_short
         if best.value >= threshold:
-            return self._code_for_lingua(best.language)
+            return lingua
         if not use_model or sum(1 for w in informative if len(w) > 1) < 2:
             return None
-        if best.value >= self.min_confidence and learned == self._code_for_lingua(best.language):
+        if best.value >= self.min_confidence and learned == lingua:
             # lingua sure, short of its two-word threshold, and the n-grams on its side: "passport stolen", "jobs
             # abroad" (first messages, batch 3).
             return learned
@@ -202,7 +203,7 @@ class LanguageDetector:
         leans = [
             marker_lean,
             learned if learned_p >= self.min_lean else None,
-            self._code_for_lingua(best.language) if best.value >= self.min_lean else None,
+            lingua if best.value >= self.min_lean else None,
         ]
         for code in self.config.codes:
             if leans.count(code) >= 2:
