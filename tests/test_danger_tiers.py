@@ -321,13 +321,16 @@ def test_a_report_the_classifiers_nearly_agree_on_gets_the_check_in(detector: Da
     assert tier(detector, joke, (True, 0.45)) != CHECK_IN
 
 
-def test_a_question_or_denial_both_classifiers_are_sure_about_gets_the_check_in(detector: DangerDetector) -> None:
+def test_a_question_or_denial_both_classifiers_are_sure_about_gets_the_check_in_or_the_alarm(
+    detector: DangerDetector,
+) -> None:
     """Blind batch N: a stranger's "she says she doesn't know where she is, what do I do" was read by the rules as a
     denial and a question, and answered with nothing although both classifiers were sure."""
     text = "una niña de unos 13 en la central con un señor que la jala, me dijo q no sabe donde esta. q hago"
     assert detector.assess(text).dismissed
     assert tier(detector, text, BOTH) == NONE  # 0.8: the words, not a situation
-    assert tier(detector, text, (True, 0.97)) == CHECK_IN
+    assert tier(detector, text, (True, 0.92)) == CHECK_IN
+    assert tier(detector, text, (True, 0.97)) == EMERGENCY  # both beyond doubt (the used batches N, R and X)
     assert tier(detector, text, (False, 0.97)) == NONE  # the danger classifier alone does not overrule the rules
     # a hypothetical stays a question whatever the classifiers say
     assert tier(detector, "que pasaria si el jefe me quita el pasaporte?", (True, 0.97)) == NONE
@@ -379,3 +382,37 @@ def test_diet_alone_backs_danger_words_in_a_frame_only_when_the_danger_classifie
     assert tier(detector, text, DIET_ONLY) == NONE
     assert tier(detector, text, (True, 0.3)) == CHECK_IN
     assert tier(detector, text, ONE) == CHECK_IN
+
+
+def test_the_danger_classifier_beyond_doubt_is_not_silenced_by_an_everyday_frame(detector: DangerDetector) -> None:
+    """Used batches Q to Y: 13 cries for help that the danger classifier gave 0.95 or more got the check-in, because
+    the rules read an everyday object, a trivial word or a question around the report. Beyond doubt, the alarm; a
+    joke or a film still asks (an ending too: test_an_ending_the_danger_classifier_is_sure_is_not_one...)."""
+    report = (
+        "the agency has kept our passports for the visa renewal since last year, fourteen of us sleep in a container "
+        "behind the workshop and nobody has been paid"
+    )
+    reading = detector.assess(report)
+    assert reading.match is None and "routine" in reading.frames, "the rules must set it aside for this test"
+    assert tier(detector, report, (True, 0.9)) == CHECK_IN
+    assert tier(detector, report, (True, 0.97)) == EMERGENCY
+    assert tier(detector, report, (False, 0.97)) == EMERGENCY
+    assert tier(detector, "lol the bank says I owe 20k and they want to take the house", (True, 0.99)) == CHECK_IN
+    assert tier(detector, "this movie about a girl locked in a basement is so scary", (True, 0.99)) != EMERGENCY
+
+
+def test_a_long_report_the_danger_classifier_is_nearly_sure_of_gets_the_alarm(detector: DangerDetector) -> None:
+    """Used batches Q to Y: 8 reports with no danger word the rules read, told at length, got the check-in with the
+    danger classifier at 0.85 to 0.9 ("mi vecina de abajo tiene a una chica que no sale nunca..."). From 0.8 on a
+    report of twelve words or more, the alarm; a shorter message, or a lower lean, is still asked about."""
+    report = (
+        "my neighbour's cleaner never goes out, today she waved at me from the window and cried, the family shouts at "
+        "her every night"
+    )
+    reading = detector.assess(report)
+    assert reading.match is None and not reading.frames and not reading.set_aside
+    assert tier(detector, report, (False, 0.85)) == EMERGENCY
+    assert tier(detector, report, (False, 0.7)) == CHECK_IN
+    short = "the cleaner next door never goes out and cries"
+    assert 8 <= len(short.split()) < MIN_WORDS_FOR_DOUBT_ALONE and detector.assess(short).match is None
+    assert tier(detector, short, (False, 0.85)) == CHECK_IN

@@ -325,6 +325,10 @@ class DangerBackstop(_RuleComponent):
             # DIET says danger and the danger probability is at least this, short of `agreement`: the check-in
             # about a report of eight words or more with nothing that makes its words harmless.
             "near_agreement": 0.4,
+            # The danger probability from which a frame other than a joke or a film no longer turns the alarm into
+            # the check-in, and from which its lean alone gives the alarm on a report of twelve words or more.
+            "sure": 0.95,
+            "lean_long": 0.8,
             # When DIET's danger guess is overruled, its next guess is used if DIET gave it this much...
             "runner_up_floor": 0.1,
             # ...and is never one of these (an irreversible action on a guess).
@@ -482,7 +486,7 @@ class DangerBackstop(_RuleComponent):
         probability = message.get(DANGER_PROBABILITY)
         if not isinstance(probability, int | float):
             probability = None  # no danger classifier in this pipeline
-        keys = ("agreement", "alone", "doubt", "doubt_long", "near_agreement")
+        keys = ("agreement", "alone", "doubt", "doubt_long", "near_agreement", "sure", "lean_long")
         thresholds = Thresholds(*(float(self.config[key]) for key in keys))
         tier = decide(reading, said_danger, probability, thresholds, words=len(text.split()))
         if tier.by == RULES and reading.match is not None and not said_danger:

@@ -2,7 +2,10 @@
 
 - `emergency`: sure danger, the emergency numbers at once (utter_emergency_contacts). The rules found danger
   with nothing around it that makes it mixed, both classifiers agree on a message without frames, or the danger
-  classifier is sure on its own (`alone`) about a message without frames.
+  classifier is sure on its own (`alone`) about a message without frames. Also when the danger classifier is beyond
+  doubt (`sure`) about a message whose only frames are an everyday object, a trivial word or a question (never a
+  joke, a film or an ending), and when it nearly is (`lean_long`) about a report of twelve words or more with
+  nothing around it.
 - `check_in`: mixed signals. "Are you safe right now?" with three buttons and the numbers underneath, so nothing
   is lost if the person is in danger. Danger words inside a frame (a joke, a film, an everyday object such as a
   consulate or homework, a hypothetical) that a classifier backs; classifiers that agree on a framed message;
@@ -37,7 +40,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.safety.danger import FICTION, HYPOTHETICAL, JOKE, ONGOING, PLEA, ROUTINE, TRIVIAL, Assessment
+from bot.safety.danger import FICTION, HYPOTHETICAL, JOKE, ONGOING, OVER, PLEA, ROUTINE, TRIVIAL, Assessment
 
 EMERGENCY, CHECK_IN, SURVIVOR, NONE = "emergency", "check_in", "survivor", "none"
 TIERS = (EMERGENCY, CHECK_IN, SURVIVOR, NONE)
@@ -66,6 +69,13 @@ class Thresholds:
     # DIET says danger and the danger classifier falls just short of `agreement`: the check-in about a message
     # long enough to be a report, with nothing around the words that makes them harmless.
     near_agreement: float = 0.4
+    # The danger classifier this sure: a frame other than a joke or a film no longer turns its alarm into the
+    # check-in (an everyday object, a question, a trivial word or an ending the rules read around a report it hears
+    # as danger; `unmistakable`).
+    sure: float = 0.95
+    # The danger classifier's lean alone gives the alarm, not the check-in, from this probability on a report of
+    # `MIN_WORDS_FOR_DOUBT_ALONE` words or more with nothing around its words that makes them harmless.
+    lean_long: float = 0.8
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,12 @@ MIN_WORDS_FOR_DOUBT_ALONE = 12
 # The danger classifier's lean alone (0.5 to 0.9) asks "are you safe?" only about a message long enough to be a
 # report: on a short question ("what is debt bondage?") a lean is the words, not a situation.
 MIN_WORDS_FOR_A_LEAN = 8
+
+
+# Frames that keep the check-in however sure the danger classifier is: a laugh, a story ("my mum 'sold' me to the
+# neighbours for the weekend 😂" reached 0.98), or an ending the rules read: a survivor is asked, never alarmed,
+# even when the danger classifier hears the story's words as danger.
+STILL_ASK = frozenset({JOKE, FICTION, OVER})
 
 
 def decide(
@@ -113,6 +129,14 @@ def decide(
         alone = probability >= thresholds.alone
         either = intent_says_danger or probability >= thresholds.agreement
     backed_by = _layer(both, alone, intent_says_danger)
+    # Sure beyond the frames the rules read: on the used batches Q to Y (which the danger classifier has not learnt),
+    # 13 cries for help at 0.95 or more got the check-in because of a routine object, a trivial word or a question
+    # read around the report ("does the shelter take men? ... owner keeps the keys to the dorm"), and no ordinary
+    # message of the labelled set or of batches A to Y reached it with such a frame but a joke. An ending is not
+    # overruled: a survivor is asked, never alarmed.
+    unmistakable = (
+        probability is not None and probability >= thresholds.sure and not reading.over and not STILL_ASK & set(frames)
+    )
     if reading.over and alone:
         # The rules read an ending ("...before i am free", "we want to go home but", "ya murio uno") where the
         # danger classifier is sure it goes on (batch P: three cries for help got the survivors' reply, at 0.99;
@@ -130,6 +154,8 @@ def decide(
         # Danger words in a frame: ask when a classifier backs them, answer plainly when none does. DIET backs
         # them only when the danger classifier does not doubt them: DIET alone backed half of batch Q's jokes
         # about traffic, a lift, a gym contract or a game (danger probability 0.01 to 0.17).
+        if unmistakable:
+            return Tier(EMERGENCY, backed_by, frames)
         backed = either if probability is None else (
             probability >= thresholds.agreement or (intent_says_danger and probability >= thresholds.doubt_long)
         )
@@ -140,7 +166,11 @@ def decide(
         # they were about a threat told as "if" and a stranger's "she doesn't know where she is" (batch N): ask. Not
         # a hypothetical ("what if they take my passport when I get there?"): that is a question whatever they say.
         if both and alone and HYPOTHETICAL not in frames:
-            return Tier(CHECK_IN, BOTH, frames)
+            # Both beyond doubt, the alarm: five cries for help of the used batches that the rules read as a
+            # question got the check-in at 0.96 to 1.00 ("mi patrona me dijo que no puedo contestar el teléfono...
+            # ¿ustedes ayudan a gente que no tiene papeles?"); no ordinary message of the labelled set or of batches A
+            # to Y got here.
+            return Tier(EMERGENCY if unmistakable else CHECK_IN, BOTH, frames)
         if PLEA in frames:
             # ...or a plea around the question: "I can't really talk, they're in the next room. is the help to start
             # over real?" (batch X).
@@ -159,6 +189,8 @@ def decide(
             return Tier(EMERGENCY, layer, frames)
         if {JOKE, TRIVIAL} <= softening:
             return Tier(NONE, None, frames)  # a laugh about a trivial thing: "4 horas de vals en la boda 💀"
+        if unmistakable:
+            return Tier(EMERGENCY, layer, frames)
         return Tier(CHECK_IN, layer, frames)
     reported_at_length = words is None or words >= MIN_WORDS_FOR_A_LEAN
     near = probability is not None and intent_says_danger and probability >= thresholds.near_agreement
@@ -168,6 +200,13 @@ def decide(
         # spelling). On the labelled set and batches A to U this asks one ordinary message of 2,815, a
         # report about other people that turned out fine: ask, with the numbers underneath.
         return Tier(CHECK_IN, INTENT_CLASSIFIER, frames)
+    told_at_length = words is None or words >= MIN_WORDS_FOR_DOUBT_ALONE
+    if probability is not None and probability >= thresholds.lean_long and not softening and told_at_length:
+        # A report told at length that the danger classifier is nearly sure of, with nothing around the words that
+        # makes them harmless: on the used batches Q to Y, 8 cries for help at 0.85 to 0.9 got the check-in this way
+        # (a neighbour's girl who shouted for help, a courier whose son is held "de visita") and no ordinary message
+        # reached 0.8 on this path (the nearest: a survivor's offer to help, 0.72).
+        return Tier(EMERGENCY, DANGER_CLASSIFIER, frames)
     if probability is not None and probability >= thresholds.agreement and not softening and reported_at_length:
         # The danger classifier alone, with nothing around the words that makes them harmless: mixed signals.
         # Ask, with the numbers underneath (blind batch G: long reports DIET took for out of scope). DIET alone
