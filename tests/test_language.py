@@ -53,7 +53,18 @@ def test_signals_that_lean_the_same_way_decide(detector: LanguageDetector, text:
     assert detector.detect(text) == expected
 
 
-@pytest.mark.parametrize("text", ["Western Union", "H2A", "DACA", "visa"])
+@pytest.mark.parametrize(
+    "text,expected",
+    [("urgente!!", "es"), ("wena", "es"), ("ola k ase", "es"), ("jobs?", "en"), ("scammed", "en"), ("hallo", "en")],
+)
+def test_one_word_openers_of_each_language_are_answered_in_it(
+    detector: LanguageDetector, text: str, expected: str
+) -> None:
+    """First messages, batch 4: a lone word that only one of the languages writes was asked about."""
+    assert detector.detect(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Western Union", "H2A", "DACA", "visa", "chat", "Qatar", "Dubai"])
 def test_a_name_alone_is_not_guessed(detector: LanguageDetector, text: str) -> None:
     """A name or a single word leans too, but a person could not tell which language to answer in: ask."""
     assert detector.detect(text) is None
