@@ -250,6 +250,9 @@ MUST_CATCH = [
     # batch Y: unsafe where the writer is now
     ("no me siento segura aqui pero no puedo decir mucho", {"fear_help"}),
     ("i dont feel safe here, the owner watches us", {"fear_help"}),
+    # batch AA: shut in a container or a truck with no air
+    ("3 of us in the back of a van, no air, pls", {"held_or_locked_in"}),
+    ("somos 12 personas en la caja del trailer sin aire", {"held_or_locked_in"}),
 ]
 
 
@@ -397,6 +400,8 @@ NOT_DANGER = [
     "trapped on the Northern line, the train's been stuck in a tunnel for 40 min",
     "i don't feel safe walking home at night in this neighbourhood",
     "i do feel safe here now, thank you for asking",
+    "the truck has no air conditioning and the drive is 9 hours",
+    "la camioneta va sin aire acondicionado hasta Monterrey",
 ]
 
 

@@ -416,3 +416,21 @@ def test_a_long_report_the_danger_classifier_is_nearly_sure_of_gets_the_alarm(de
     short = "the cleaner next door never goes out and cries"
     assert 8 <= len(short.split()) < MIN_WORDS_FOR_DOUBT_ALONE and detector.assess(short).match is None
     assert tier(detector, short, (False, 0.85)) == CHECK_IN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "all good here mum, the new job is fine. the house is 12 Elm Close. dont call this number back",
+        "todo bien por aqui tia, no me llames a este numero, yo te escribo",
+        "sorry wrong chat, wanted to order tacos, room 9 at the inn by the bridge. pls hurry",
+    ],
+)
+def test_a_message_in_code_with_a_way_back_that_must_stay_closed_is_asked_about(
+    detector: DangerDetector, text: str
+) -> None:
+    """Batch AA: coded messages disguised as a wrong chat or a reassurance ("Yes mom I'm fine... Don't call this
+    number back") got nothing, and a reassurance was read as a story that is over. A plea not to call back, or to
+    hurry, is asked about even when the classifiers hear nothing, and an ending next to it is no ending."""
+    assert tier(detector, text, SILENT) == CHECK_IN
+    assert tier(detector, text, (True, 0.3)) == CHECK_IN

@@ -137,6 +137,10 @@ def decide(
     unmistakable = (
         probability is not None and probability >= thresholds.sure and not reading.over and not STILL_ASK & set(frames)
     )
+    if reading.over and PLEA in frames:
+        # "Yes mom I'm fine... don't call this number back" (batch AA): an ending next to a plea is a disguise, not a
+        # story that is over. Ask, with the numbers underneath.
+        return Tier(CHECK_IN, RULES, frames)
     if reading.over and alone:
         # The rules read an ending ("...before i am free", "we want to go home but", "ya murio uno") where the
         # danger classifier is sure it goes on (batch P: three cries for help got the survivors' reply, at 0.99;
