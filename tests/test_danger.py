@@ -253,6 +253,12 @@ MUST_CATCH = [
     # batch AA: shut in a container or a truck with no air
     ("3 of us in the back of a van, no air, pls", {"held_or_locked_in"}),
     ("somos 12 personas en la caja del trailer sin aire", {"held_or_locked_in"}),
+    # batch AB: left behind by the smuggler; many people who cannot breathe; made to swallow drug packets
+    ("the coyote left us by the river two days ago and the water is gone", {"held_or_locked_in"}),
+    ("el pollero nos abandono en el monte", {"held_or_locked_in"}),
+    ("trailer parked for hours, so many people, cant breathe", {"held_or_locked_in"}),
+    ("the man says they will make me swallow the pellets on friday", {"not_paid_forced"}),
+    ("me dicen que tengo que tragar las bolitas antes de subir al avion", {"not_paid_forced"}),
 ]
 
 
@@ -402,6 +408,8 @@ NOT_DANGER = [
     "i do feel safe here now, thank you for asking",
     "the truck has no air conditioning and the drive is 9 hours",
     "la camioneta va sin aire acondicionado hasta Monterrey",
+    "the tour guide left us at the market for an hour, is it safe to walk back alone?",
+    "my mate keeps joking he'll lock me in the shed if I lose the bet again",
 ]
 
 

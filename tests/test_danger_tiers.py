@@ -264,8 +264,17 @@ def test_a_laugh_around_danger_still_going_on_gets_the_alarm_when_both_classifie
     text = "jaja mi vida es una telenovela, el jefe tiene mi pasaporte y llevo 5 meses sin paga"
     reading = detector.assess(text)
     assert reading.set_aside and reading.present, "the rules must set the words aside in a laugh, still going on"
-    assert tier(detector, text, BOTH) == EMERGENCY
+    assert tier(detector, text, (True, 0.97)) == EMERGENCY
+    # a soap opera among the frames: the alarm only when the danger classifier is beyond doubt (batch AB)
+    assert tier(detector, text, BOTH) == CHECK_IN
     assert tier(detector, text, ONE) == CHECK_IN
+
+
+def test_an_escape_room_both_classifiers_lean_on_is_not_an_alarm(detector: DangerDetector) -> None:
+    """Batch AB: "escape room tonight!! theme is 'kidnapped in a basement' 😆" got the alarm (both classifiers at
+    0.74)."""
+    text = "escape room tonight!! the theme is kidnapped in a basement 😆 how do we get out fast"
+    assert tier(detector, text, (True, 0.75)) != EMERGENCY
 
 
 def test_a_question_mark_in_brackets_does_not_make_a_report_a_question(detector: DangerDetector) -> None:
@@ -424,6 +433,7 @@ def test_a_long_report_the_danger_classifier_is_nearly_sure_of_gets_the_alarm(de
         "all good here mum, the new job is fine. the house is 12 Elm Close. dont call this number back",
         "todo bien por aqui tia, no me llames a este numero, yo te escribo",
         "sorry wrong chat, wanted to order tacos, room 9 at the inn by the bridge. pls hurry",
+        "cant talk. my boss is reading over my shoulder, answer about the weather if you get it",
     ],
 )
 def test_a_message_in_code_with_a_way_back_that_must_stay_closed_is_asked_about(

@@ -301,6 +301,20 @@ def test_a_typed_answer_to_the_check_in_keeps_its_intent(backstop: DangerBacksto
         assert message.get("intent")["name"] == intent, text
 
 
+def test_a_plea_diet_reads_as_cant_talk_gets_the_silent_path_not_the_check_in_again(backstop: DangerBackstop) -> None:
+    """"cant talk, will write later" is a plea to the rules and, to DIET, the check-in's "I can't talk now": its reply
+    (the numbers, SMS and WhatsApp, how to delete the chat) must not turn into the check-in again. Another intent
+    with the same plea still gets the check-in."""
+    for text in ("cant talk, will write later", "no puedo hablar mucho rato"):
+        message = classified(text, "cant_talk", 0.9, "affirm", 0.02, danger_probability=0.1)
+        backstop.process([message])
+        assert message.get(DANGER_DECISION)["frames"] == ["plea"], text
+        assert message.get("intent")["name"] == "cant_talk", text
+        message = classified(text, "greet", 0.6, "affirm", 0.02, danger_probability=0.1)
+        backstop.process([message])
+        assert message.get("intent")["name"] == CHECK_IN_INTENT, text
+
+
 def test_danger_words_without_their_context_do_not_dismiss_the_classifiers(backstop: DangerBackstop) -> None:
     # "no nos pagan" needs context to fire on its own; missing context is not a harmless reading.
     text = "no nos pagan hace 3 meses y el encargado anda con pistola, dice q el q se va se muere"

@@ -45,6 +45,8 @@ LANGUAGE_UNSURE = "language_unsure"
 # The intents DangerBackstop sets for the other tiers (bot/safety/tiers.py): each is answered by a static response.
 CHECK_IN_INTENT = "danger_check_in"
 SURVIVOR_INTENT = "survivor_story"
+# "I can't talk now": the check-in's silent path (data/rules/safety.yml).
+CANT_TALK_INTENT = "cant_talk"
 INTENT_RANKING = "intent_ranking"
 
 
@@ -413,6 +415,12 @@ class DangerBackstop(_RuleComponent):
                 # Batch W: "my boss said i should just sign or i go back to the room".
                 r"\bmy (boss|employer|manager|madam|madame|sponsor|supervisor|foreman) (said|says|told|tells)\b",
                 r"\bmi (jefe|jefa|patron|patrona|encargado|encargada) (me |nos )?(dice|dijo|dicen)\b",
+                # Batch AB: "the agency in Kathmandu told 1200 riyal, here they pay 600... the supervisor say I must
+                # finish 3 years first".
+                r"\bhere (they|he|she) (pay|pays|paid|give|gives|gave|cut|cuts|take|takes|make|makes)\b",
+                r"\b(the |my |our )?(supervisor|boss|foreman|manager|madam|sponsor|kafeel|owner) "
+                r"(say|says|said|tell|tells|told) (me |us )?(i|we) (must|have to|cannot|can ?not|cant)\b",
+                r"\baqui (me |nos )?(pagan|dan|quitan|cobran|descuentan|obligan)\b",
                 r"\bdesde que (llegue|llegamos)\b",
                 r"\b(estoy|estamos) trabajando\b",
             ],
@@ -465,6 +473,7 @@ class DangerBackstop(_RuleComponent):
         return any(re.search(cue, folded) for cue in self.config["in_it_cues"])
 
     def process_one(self, message: Message) -> None:
+        from bot.safety.danger import PLEA
         from bot.safety.tiers import (
             CHECK_IN,
             DANGER_CLASSIFIER,
@@ -512,6 +521,18 @@ class DangerBackstop(_RuleComponent):
             sure = (probability or 0.0) >= thresholds.alone
             if self._is_described_offer(text, intent, (), message.get("offer_routing"), router_must_agree=sure):
                 tier = Tier(NONE, None, tier.frames)
+        if (
+            tier.name == CHECK_IN
+            and tier.by == RULES
+            and reading.match is None
+            and not reading.set_aside
+            and PLEA in tier.frames
+            and intent.get(INTENT_NAME_KEY) == CANT_TALK_INTENT
+        ):
+            # Only a plea ("cant talk, will write later", "no puedo hablar mucho rato") that DIET reads as "I can't
+            # talk": its reply is the silent path, with the numbers, how to write by SMS or WhatsApp and how to delete
+            # the chat. Asking "are you safe?" again would loop a person who just pressed "I can't talk now".
+            tier = Tier(NONE, None, tier.frames)
         if tier.name == NONE and self._writer_is_in_it(text, reading, probability, thresholds):
             # The emergency reply when the danger classifier is sure and the rules found nothing. When the rules
             # found only an offer's terms, set aside above, the check-in: the same words come from a worker asking

@@ -137,6 +137,16 @@ def decide(
     unmistakable = (
         probability is not None and probability >= thresholds.sure and not reading.over and not STILL_ASK & set(frames)
     )
+    # A laugh around danger still going on that both classifiers hear: the alarm. With a film, a game or an escape
+    # room among the frames only when the danger classifier is beyond doubt: the used batches' cries for help that
+    # came this way were at 0.98 and 0.99 ("haha my life is a movie 😂 boss took passport"), their escape rooms at
+    # 0.58 and 0.74 ("escape room tonight!! theme is 'kidnapped in a basement' 😆", batch AB).
+    laugh_going_on = (
+        both
+        and reading.present
+        and set(frames) - {ONGOING, PLEA} <= {JOKE, FICTION}
+        and (FICTION not in frames or probability is None or probability >= thresholds.sure)
+    )
     if reading.over and PLEA in frames:
         # "Yes mom I'm fine... don't call this number back" (batch AA): an ending next to a plea is a disguise, not a
         # story that is over. Ask, with the numbers underneath.
@@ -151,7 +161,7 @@ def decide(
     if reading.set_aside:
         if TRIVIAL in frames and not {ROUTINE, HYPOTHETICAL} & set(frames) and not alone:
             return Tier(NONE, None, frames)  # hyperbole: "my cat holds me hostage", "secuestrada por la tarea"
-        if both and reading.present and set(frames) - {ONGOING} <= {JOKE, FICTION}:
+        if laugh_going_on:
             # A laugh around danger that is still going on, which both classifiers hear ("haha my life is a movie,
             # boss took passport... been here 9 months"): as in the classifiers' branch below.
             return Tier(EMERGENCY, BOTH, frames)
@@ -188,7 +198,7 @@ def decide(
             # Nothing around it: both classifiers agree, or the danger classifier is sure on its own (blind batches
             # L and M: at 0.9 alone it was right on every message it heard, "no puedo hablar. me tienen en un carro").
             return Tier(EMERGENCY, layer, frames)
-        if both and reading.present and softening <= {JOKE, FICTION}:
+        if laugh_going_on:
             # A laugh with the danger still going on ("jaja ... llevo 2 años sin salir").
             return Tier(EMERGENCY, layer, frames)
         if {JOKE, TRIVIAL} <= softening:
