@@ -21,6 +21,9 @@ LANGUAGES_FILE = DATA_DIR / "languages.yml"
 NLU_DIR = DATA_DIR / "nlu"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _ELONGATED = re.compile(r"(\w)\1{2,}")
+# A link or a handle says nothing about the writer's language ("https://bit.ly/3xK9pQz", "@maria_gonzalez": first
+# messages, batch 5): its letters are not words.
+_LINK_OR_HANDLE = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:com|org|net|ly|io|me|mx|es)(?:/\S*)?|@\w+", re.IGNORECASE)
 # A language named in a long message is usually described ("my contract is in Spanish"), not asked for; and
 # "I don't speak Spanish" asks for the other one. A request is short and names no negation before the language.
 _MAX_REQUEST_WORDS = 8
@@ -154,7 +157,7 @@ class LanguageDetector:
         """The language code the message is written in, or None when the message does not tell."""
         if not isinstance(text, str) or not text.strip():
             return None
-        text = text[:_MAX_CHARS]
+        text = _LINK_OR_HANDLE.sub(" ", text[:_MAX_CHARS])
         words = _word_forms(text)
         words = [w if w in self._known else _ELONGATED.sub(r"\1", w) for w in words]
         informative = [w for w in words if w not in self.config.neutral]

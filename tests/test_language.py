@@ -55,7 +55,19 @@ def test_signals_that_lean_the_same_way_decide(detector: LanguageDetector, text:
 
 @pytest.mark.parametrize(
     "text,expected",
-    [("urgente!!", "es"), ("wena", "es"), ("ola k ase", "es"), ("jobs?", "en"), ("scammed", "en"), ("hallo", "en")],
+    [
+        ("urgente!!", "es"),
+        ("wena", "es"),
+        ("ola k ase", "es"),
+        ("jobs?", "en"),
+        ("scammed", "en"),
+        ("hallo", "en"),
+        # batch 5
+        ("nmms", "es"),
+        ("no manches", "es"),
+        ("k tal", "es"),
+        ("unsubscribe", "en"),
+    ],
 )
 def test_one_word_openers_of_each_language_are_answered_in_it(
     detector: LanguageDetector, text: str, expected: str
@@ -64,7 +76,36 @@ def test_one_word_openers_of_each_language_are_answered_in_it(
     assert detector.detect(text) == expected
 
 
-@pytest.mark.parametrize("text", ["Western Union", "H2A", "DACA", "visa", "chat", "Qatar", "Dubai"])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("is this job legit? https://bit.ly/3xK9pQz", "en"),
+        ("me mandaron esto, es real? www.trabajos-canada.com/oferta", "es"),
+    ],
+)
+def test_a_link_inside_a_message_does_not_change_its_language(
+    detector: LanguageDetector, text: str, expected: str
+) -> None:
+    assert detector.detect(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Western Union",
+        "H2A",
+        "DACA",
+        "visa",
+        "chat",
+        "Qatar",
+        "Dubai",
+        "k",
+        # a link or a handle alone (first messages, batch 5)
+        "https://www.facebook.com/share/p/1AbCdEfGh/",
+        "https://bit.ly/3xK9pQz",
+        "@maria_gonzalez",
+    ],
+)
 def test_a_name_alone_is_not_guessed(detector: LanguageDetector, text: str) -> None:
     """A name or a single word leans too, but a person could not tell which language to answer in: ask."""
     assert detector.detect(text) is None
