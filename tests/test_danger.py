@@ -259,6 +259,10 @@ MUST_CATCH = [
     ("trailer parked for hours, so many people, cant breathe", {"held_or_locked_in"}),
     ("the man says they will make me swallow the pellets on friday", {"not_paid_forced"}),
     ("me dicen que tengo que tragar las bolitas antes de subir al avion", {"not_paid_forced"}),
+    # batch AC: a debt handed down to the family
+    ("el dueño del horno dice que la deuda pasa a los hijos", {"debt_bondage"}),
+    ("mis hermanos trabajan en la finca para pagar lo que debia mi papa", {"debt_bondage"}),
+    ("the foreman says the debt passes to my kids if i stop working", {"debt_bondage"}),
 ]
 
 
@@ -410,6 +414,7 @@ NOT_DANGER = [
     "la camioneta va sin aire acondicionado hasta Monterrey",
     "the tour guide left us at the market for an hour, is it safe to walk back alone?",
     "my mate keeps joking he'll lock me in the shed if I lose the bet again",
+    "I owe my uncle $2000 that he lent me for the move, how do people usually pay back family loans",
 ]
 
 
