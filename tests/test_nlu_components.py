@@ -456,6 +456,39 @@ def test_a_writer_already_in_the_job_is_heard_over_what_looks_like_an_offer(
     assert decision["tier"] == tier and (("in_it" in decision["frames"]) is (tier != "none"))
 
 
+@pytest.mark.parametrize(
+    ("text", "there"),
+    [
+        # batch AB: the pay where the writer is, against what the agency promised at home
+        ("the agency back home said 1100 riyal, here they pay 500", True),
+        ("the supervisor says we must finish two years before we go", True),
+        ("aqui nos pagan la mitad de lo que dijeron", True),
+        # batch AD: the writer's job where they are, and since when
+        ("I am housemaid in Kuwait, madam is strict", True),
+        ("no salary since 4 months", True),
+        ("soy empleada en una casa de Monterrey", True),
+        # an offer not yet taken
+        ("the agency says they pay 500 and the contract is for two years", False),
+        ("busco trabajo de empleada domestica en Monterrey", False),
+    ],
+)
+def test_what_says_the_writer_is_already_there(backstop: DangerBackstop, text: str, there: bool) -> None:
+    assert backstop._says_already_there(text) is there
+
+
+def test_a_question_about_a_kept_passport_from_a_writer_who_works_there_gets_the_alarm(
+    backstop: DangerBackstop,
+) -> None:
+    """Batch AD: a housemaid's "is it normal...?" with no danger word the rules read, which DIET took for a job-offer
+    question, got nothing although the danger classifier was at 0.99."""
+    text = (
+        "is it the rule that the supervisor keeps passports in the office safe? here they pay 400 not 900 like the"
+        " agency said"
+    )
+    assert backstop.detector.assess(text).match is None
+    assert read_as_an_offer(backstop, text, 0.97).get("intent")["name"] == DANGER_INTENT
+
+
 def test_the_same_words_about_a_job_not_yet_taken_stay_with_the_job_offer_check(backstop: DangerBackstop) -> None:
     offer = (
         "es normal que en el trabajo de limpieza te quiten el celular al entrar y no te lo devuelvan hasta el domingo?"

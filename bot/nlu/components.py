@@ -421,6 +421,12 @@ class DangerBackstop(_RuleComponent):
                 r"\b(the |my |our )?(supervisor|boss|foreman|manager|madam|sponsor|kafeel|owner) "
                 r"(say|says|said|tell|tells|told) (me |us )?(i|we) (must|have to|cannot|can ?not|cant)\b",
                 r"\baqui (me |nos )?(pagan|dan|quitan|cobran|descuentan|obligan)\b",
+                # Batch AD: "I am housemaid in Riyadh since 8 months, salary not given since 4 months".
+                r"\b(i am|i'?m|we are|we'?re) (a |an )?(housemaid|maid|nanny|domestic worker|caregiver|carer|cleaner|"
+                r"helper|farm worker|fisherman|driver) (in|at|for)\b",
+                r"\bsince (\d+|one|two|three|four|five|six|seven|eight|nine|ten|many) (days|weeks|months|years)\b",
+                r"\b(soy|somos) (empleada|empleadas|trabajadora|trabajadoras|nana|ninera|interna|internas|cuidadora) "
+                r"(en|de|con|para)\b",
                 r"\bdesde que (llegue|llegamos)\b",
                 r"\b(estoy|estamos) trabajando\b",
             ],
