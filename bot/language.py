@@ -23,6 +23,8 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _ELONGATED = re.compile(r"(\w)\1{2,}")
 # A link or a handle says nothing about the writer's language ("https://bit.ly/3xK9pQz", "@maria_gonzalez": first
 # messages, batch 5): its letters are not words.
+# A code with a digit in it is no word of any language ("H2A", "T-1", "2B" of "H-2B").
+_CODE = re.compile(r"[^\W_]*\d[^\W_]*")
 _LINK_OR_HANDLE = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:com|org|net|ly|io|me|mx|es)(?:/\S*)?|@\w+", re.IGNORECASE)
 # A language named in a long message is usually described ("my contract is in Spanish"), not asked for; and
 # "I don't speak Spanish" asks for the other one. A request is short and names no negation before the language.
@@ -157,10 +159,11 @@ class LanguageDetector:
         """The language code the message is written in, or None when the message does not tell."""
         if not isinstance(text, str) or not text.strip():
             return None
-        text = _LINK_OR_HANDLE.sub(" ", text[:_MAX_CHARS])
+        text = _CODE.sub(" ", _LINK_OR_HANDLE.sub(" ", text[:_MAX_CHARS]))
         words = _word_forms(text)
         words = [w if w in self._known else _ELONGATED.sub(r"\1", w) for w in words]
-        informative = [w for w in words if w not in self.config.neutral]
+        # A lone letter that no language uses as a word is part of a code or a name ("H-2B question", "T visa").
+        informative = [w for w in words if w not in self.config.neutral and (len(w) > 1 or w in self._markers)]
         if not informative:
             return None
         marker_votes = {spec.code: sum(1 for w in informative if w in spec.markers) for spec in self.config.languages}
@@ -242,6 +245,11 @@ class LanguageDetector:
         for spec in self.config.languages:
             words |= spec.markers | spec.names
         return frozenset(words)
+
+    @cached_property
+    def _markers(self) -> frozenset[str]:
+        """Every language's marker words."""
+        return frozenset().union(*(spec.markers for spec in self.config.languages))
 
     @cached_property
     def _places(self):

@@ -67,6 +67,18 @@ def test_signals_that_lean_the_same_way_decide(detector: LanguageDetector, text:
         ("no manches", "es"),
         ("k tal", "es"),
         ("unsubscribe", "en"),
+        # batch 6
+        ("emergency", "en"),
+        ("urgent!!", "en"),
+        ("no pay", "en"),
+        ("wepa", "es"),
+        ("consulta", "es"),
+        ("ntp", "es"),
+        ("persona real", "es"),
+        ("le van a decir a migración?", "es"),
+        # a code with a digit, or a lone letter of one, is no word ("H-2B question")
+        ("H-2B question", "en"),
+        ("H-2A visa scam?", "en"),
     ],
 )
 def test_one_word_openers_of_each_language_are_answered_in_it(
