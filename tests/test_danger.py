@@ -263,6 +263,9 @@ MUST_CATCH = [
     ("el dueño del horno dice que la deuda pasa a los hijos", {"debt_bondage"}),
     ("mis hermanos trabajan en la finca para pagar lo que debia mi papa", {"debt_bondage"}),
     ("the foreman says the debt passes to my kids if i stop working", {"debt_bondage"}),
+    # batch AE: immigration or the police named as the price of leaving
+    ("la patrona dice que si renuncio llama a la policia", {"threats"}),
+    ("si nos quejamos el capataz nos denuncia a migracion", {"threats"}),
 ]
 
 

@@ -467,6 +467,9 @@ def test_a_writer_already_in_the_job_is_heard_over_what_looks_like_an_offer(
         ("I am housemaid in Kuwait, madam is strict", True),
         ("no salary since 4 months", True),
         ("soy empleada en una casa de Monterrey", True),
+        # batch AE
+        ("vivimos arriba del taller, somos ocho", True),
+        ("we sleep behind the kitchen on mats", True),
         # an offer not yet taken
         ("the agency says they pay 500 and the contract is for two years", False),
         ("busco trabajo de empleada domestica en Monterrey", False),

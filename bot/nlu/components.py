@@ -410,6 +410,9 @@ class DangerBackstop(_RuleComponent):
                 r"\b(estoy|estamos) (aqui |aca )?en (la|el|una|un|esta|este|su) (casa|rancho|finca|bodega|cuarto|"
                 r"departamento|depa|edificio|fabrica|hotel|barco|campo|granja|taller|bar|club|local)\b",
                 r"\b(vivo|vivimos|duermo|dormimos) (en|con)\b",
+                # Batch AE: "vivo arriba del restaurante con otros 6 en colchones".
+                r"\b(vivo|vivimos|duermo|dormimos) (arriba|abajo|atras|adentro|detras|encima) (del?|de la)\b",
+                r"\b(i|we) (live|sleep|stay) (above|behind|under|upstairs|downstairs|in the back)\b",
                 r"\bllev(o|amos) (\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|varias|mas de)\b",
                 r"\bdonde (trabajo|trabajamos|vivo|vivimos)\b",
                 # Batch W: "my boss said i should just sign or i go back to the room".
