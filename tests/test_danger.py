@@ -266,6 +266,11 @@ MUST_CATCH = [
     # batch AE: immigration or the police named as the price of leaving
     ("la patrona dice que si renuncio llama a la policia", {"threats"}),
     ("si nos quejamos el capataz nos denuncia a migracion", {"threats"}),
+    # batches Z and AF: a DNI, NIE or iqama kept; a bank card kept with its PIN
+    ("el encargado tiene nuestros dni desde que llegamos", {"document_taken"}),
+    ("my sponsor keeps my iqama and wont give it", {"document_taken"}),
+    ("the manager holds our bank cards and pins and pays us cash", {"document_taken"}),
+    ("la patrona se quedo con mi tarjeta del banco", {"document_taken"}),
 ]
 
 

@@ -470,6 +470,9 @@ def test_a_writer_already_in_the_job_is_heard_over_what_looks_like_an_offer(
         # batch AE
         ("vivimos arriba del taller, somos ocho", True),
         ("we sleep behind the kitchen on mats", True),
+        # batch AF
+        ("es legal que nos hagan trabajar 14 horas?", True),
+        ("they make us work on sundays without pay", True),
         # an offer not yet taken
         ("the agency says they pay 500 and the contract is for two years", False),
         ("busco trabajo de empleada domestica en Monterrey", False),

@@ -413,6 +413,10 @@ class DangerBackstop(_RuleComponent):
                 # Batch AE: "vivo arriba del restaurante con otros 6 en colchones".
                 r"\b(vivo|vivimos|duermo|dormimos) (arriba|abajo|atras|adentro|detras|encima) (del?|de la)\b",
                 r"\b(i|we) (live|sleep|stay) (above|behind|under|upstairs|downstairs|in the back)\b",
+                # Batch AF: "si es legal que en el restaurante nos hagan trabajar 14 horas, que el dueño se quede con
+                # nuestra tarjeta del banco".
+                r"\b(me|nos) (hacen|hagan|hace|haga|ponen a|obligan a) trabajar\b",
+                r"\b(make|makes|made|making) (me|us) work\b",
                 r"\bllev(o|amos) (\d+|un|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|varios|varias|mas de)\b",
                 r"\bdonde (trabajo|trabajamos|vivo|vivimos)\b",
                 # Batch W: "my boss said i should just sign or i go back to the room".
