@@ -21,10 +21,10 @@ LANGUAGES_FILE = DATA_DIR / "languages.yml"
 NLU_DIR = DATA_DIR / "nlu"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _ELONGATED = re.compile(r"(\w)\1{2,}")
-# A link or a handle says nothing about the writer's language ("https://bit.ly/3xK9pQz", "@maria_gonzalez": first
-# messages, batch 5): its letters are not words.
 # A code with a digit in it is no word of any language ("H2A", "T-1", "2B" of "H-2B").
 _CODE = re.compile(r"[^\W_]*\d[^\W_]*")
+# A link or a handle says nothing about the writer's language ("https://bit.ly/3xK9pQz", "@maria_gonzalez": first
+# messages, batch 5): its letters are not words.
 _LINK_OR_HANDLE = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:com|org|net|ly|io|me|mx|es)(?:/\S*)?|@\w+", re.IGNORECASE)
 # A language named in a long message is usually described ("my contract is in Spanish"), not asked for; and
 # "I don't speak Spanish" asks for the other one. A request is short and names no negation before the language.

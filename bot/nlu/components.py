@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import fields
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -327,8 +328,9 @@ class DangerBackstop(_RuleComponent):
             # DIET says danger and the danger probability is at least this, short of `agreement`: the check-in
             # about a report of eight words or more with nothing that makes its words harmless.
             "near_agreement": 0.4,
-            # The danger probability from which a frame other than a joke or a film no longer turns the alarm into
-            # the check-in, and from which its lean alone gives the alarm on a report of twelve words or more.
+            # The danger probability from which a frame other than a joke, a film or an ending no longer turns the
+            # alarm into the check-in, and from which its lean alone gives the alarm on a report of twelve words or
+            # more.
             "sure": 0.95,
             "lean_long": 0.8,
             # When DIET's danger guess is overruled, its next guess is used if DIET gave it this much...
@@ -508,8 +510,7 @@ class DangerBackstop(_RuleComponent):
         probability = message.get(DANGER_PROBABILITY)
         if not isinstance(probability, int | float):
             probability = None  # no danger classifier in this pipeline
-        keys = ("agreement", "alone", "doubt", "doubt_long", "near_agreement", "sure", "lean_long")
-        thresholds = Thresholds(*(float(self.config[key]) for key in keys))
+        thresholds = Thresholds(**{field.name: float(self.config[field.name]) for field in fields(Thresholds)})
         tier = decide(reading, said_danger, probability, thresholds, words=len(text.split()))
         if tier.by == RULES and reading.match is not None and not said_danger:
             # An offer's terms, for the job-offer check to explain: the rules found only what offers describe, or

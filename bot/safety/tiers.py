@@ -69,9 +69,9 @@ class Thresholds:
     # DIET says danger and the danger classifier falls just short of `agreement`: the check-in about a message
     # long enough to be a report, with nothing around the words that makes them harmless.
     near_agreement: float = 0.4
-    # The danger classifier this sure: a frame other than a joke or a film no longer turns its alarm into the
-    # check-in (an everyday object, a question, a trivial word or an ending the rules read around a report it hears
-    # as danger; `unmistakable`).
+    # The danger classifier this sure: a frame other than a joke, a film or an ending (`STILL_ASK`) no longer turns
+    # its alarm into the check-in (an everyday object, a question or a trivial word the rules read around a report it
+    # hears as danger; `unmistakable`).
     sure: float = 0.95
     # The danger classifier's lean alone gives the alarm, not the check-in, from this probability on a report of
     # `MIN_WORDS_FOR_DOUBT_ALONE` words or more with nothing around its words that makes them harmless.
@@ -134,9 +134,7 @@ def decide(
     # read around the report ("does the shelter take men? ... owner keeps the keys to the dorm"), and no ordinary
     # message of the labelled set or of batches A to Y reached it with such a frame but a joke. An ending is not
     # overruled: a survivor is asked, never alarmed.
-    unmistakable = (
-        probability is not None and probability >= thresholds.sure and not reading.over and not STILL_ASK & set(frames)
-    )
+    unmistakable = probability is not None and probability >= thresholds.sure and not STILL_ASK & set(frames)
     # A laugh around danger still going on that both classifiers hear: the alarm. With a film, a game or an escape
     # room among the frames only when the danger classifier is beyond doubt: the used batches' cries for help that
     # came this way were at 0.98 and 0.99 ("haha my life is a movie 😂 boss took passport"), their escape rooms at
