@@ -201,6 +201,7 @@ def figures(model: Path) -> Measurement:
     outcomes: dict[str, dict[str, bool]] = {}
     report = nlu.evaluate(model)
     report.pop("_errors", None)
+    report.pop("_per_file", None)
     per_example = report.pop("_outcomes", {})
     for language, values in report.items():
         out[f"intent accuracy ({language})"] = values["intent_accuracy"]

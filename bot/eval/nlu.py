@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot import datafile
 from bot.eval import paired
+from bot.eval.headers import first_score_lines
 from bot.eval.pipeline import parse_all
 from bot.paths import REPO_ROOT
 
@@ -32,6 +33,7 @@ class Example:
     text: str
     intent: str  # full name, e.g. "greet" or "faq/what_is_trafficking"
     language: str
+    source: str = ""  # the file's name
 
 
 def load_examples(directory: Path = EVAL_DIR) -> list[Example]:
@@ -49,7 +51,7 @@ def load_examples(directory: Path = EVAL_DIR) -> list[Example]:
             for line in str(block.get("examples") or "").splitlines():
                 text = re.sub(r"^\s*-\s?", "", line).strip()
                 if text:
-                    examples.append(Example(text, str(block["intent"]), language))
+                    examples.append(Example(text, str(block["intent"]), language, path.name))
     return examples
 
 
@@ -72,6 +74,9 @@ def evaluate(model: Path = DEFAULT_MODEL, directory: Path = EVAL_DIR) -> dict[st
     full_ok: Counter[str] = Counter()
     errors: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     outcomes: dict[str, dict[str, bool]] = defaultdict(dict)  # per language: example key -> intent right
+    total_by_file: Counter[str] = Counter()
+    intent_by_file: Counter[str] = Counter()
+    full_by_file: Counter[str] = Counter()
     for example, parse in zip(examples, parses, strict=True):
         predicted = predicted_intent(parse)
         totals[example.language] += 1
@@ -79,8 +84,11 @@ def evaluate(model: Path = DEFAULT_MODEL, directory: Path = EVAL_DIR) -> dict[st
         right = predicted.split("/")[0] == example.intent.split("/")[0] or predicted in same
         intent_ok[example.language] += right
         outcomes[example.language][paired.key(example.text, example.language)] = right
+        total_by_file[example.source] += 1
+        intent_by_file[example.source] += right
         if predicted == example.intent or predicted in same:
             full_ok[example.language] += 1
+            full_by_file[example.source] += 1
         else:
             errors[example.language].append((example.text, example.intent, predicted))
     report = {
@@ -92,6 +100,9 @@ def evaluate(model: Path = DEFAULT_MODEL, directory: Path = EVAL_DIR) -> dict[st
         for language in sorted(totals)
     }
     report["_errors"] = errors  # type: ignore[assignment]
+    report["_per_file"] = {  # type: ignore[assignment]
+        name: (intent_by_file[name] / total, full_by_file[name] / total, total) for name, total in total_by_file.items()
+    }
     # Example by example, for `make publish` to tell a worse model from training noise (bot/eval/paired.py).
     report["_outcomes"] = dict(outcomes)  # type: ignore[assignment]
     return report
@@ -125,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args(argv)
     report = evaluate(args.model, args.dir)
+    per_file = report.pop("_per_file")
     errors = report.pop("_errors")
     report.pop("_outcomes")
     ok = True
@@ -142,6 +154,15 @@ def main(argv: list[str] | None = None) -> int:
     for language, items in errors.items():
         for expected, predicted, count in confusions(items):
             print(f"  [{language}] {expected} -> {predicted or '(none)'}: {count}")
+    blind = sorted(args.dir.glob("blind*_*.yml"))
+    if blind:
+        # A blind set's first score (taken once, before anything was changed with it) is the honest figure.
+        print("Blind sets, today and at their first score:")
+        for path in blind:
+            figures = per_file.get(path.name)
+            if figures:
+                print(f"  {path.name}: intent {figures[0]:.1%}, intent+card {figures[1]:.1%} ({figures[2]} examples)")
+            print("    first score: " + " ".join(first_score_lines(path)))
     untested = cards_without_held_out_examples(args.dir)
     if untested:
         print("Cards with no held-out example yet (their answers are not measured; add a few to tests/eval/):")

@@ -185,6 +185,11 @@ class OfferRouter(GraphComponent):
             else:
                 _set_intent(message, OFFER_INTENT, 1.0)
                 record["routed"] = OFFER_INTENT
+        elif decision.offer and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < 1.0:
+            # DIET guessed the offer but unsure of it (a long paste it has seen nothing like): without this the
+            # fallback after the backstop turns the router's offer into "I didn't understand" (blind batch J4).
+            _set_intent(message, OFFER_INTENT, 1.0)
+            record["routed"] = OFFER_INTENT
         elif decision.rights_question and guessed == OFFER_INTENT:
             ranked = {r.get(INTENT_NAME_KEY) for r in message.get(INTENT_RANKING) or []}
             if FAQ_INTENT in ranked:

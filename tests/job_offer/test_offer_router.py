@@ -102,6 +102,17 @@ def test_an_offer_diet_took_for_a_card_goes_to_the_check_and_the_record_holds_no
     assert not any(isinstance(v, str) and "Karla" in v for v in record.values())
 
 
+def test_an_offer_diet_was_unsure_of_is_made_sure_so_the_fallback_cannot_take_it(router: OfferRouter) -> None:
+    """Blind batch J4: DIET's 0.54 for a long paste fell under the fallback's 0.55 and the offer got "I didn't
+    understand", though the router read an offer."""
+    unsure = _message(J1_STYLE_OFFERS[3], "ask_job_offer_safe", confidence=0.54, ranking=["faq"])
+    question = _message(NOT_OFFERS[2], "ask_job_offer_safe", confidence=0.54, ranking=["faq"])
+    router.process([unsure, question])
+    assert unsure.get("intent") == {"name": "ask_job_offer_safe", "confidence": 1.0}
+    assert unsure.get(OFFER_ROUTING)["routed"] == "ask_job_offer_safe"
+    assert question.get("intent")["confidence"] == 0.54
+
+
 def test_danger_backed_by_the_danger_classifier_is_left_to_the_backstop(router: OfferRouter) -> None:
     backed = _message(J1_STYLE_OFFERS[4], "report_danger", danger=0.8)
     unbacked = _message(J1_STYLE_OFFERS[4], "report_danger", danger=0.2)
