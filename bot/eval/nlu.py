@@ -69,27 +69,23 @@ def predicted_intent(parse: dict) -> str:
 def evaluate(model: Path = DEFAULT_MODEL, directory: Path = EVAL_DIR) -> dict[str, dict[str, float]]:
     examples = load_examples(directory)
     parses = parse_all(model, [e.text for e in examples])
+    # Counted per language and per file (the file's name): a language code is never a file name.
     totals: Counter[str] = Counter()
     intent_ok: Counter[str] = Counter()
     full_ok: Counter[str] = Counter()
     errors: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     outcomes: dict[str, dict[str, bool]] = defaultdict(dict)  # per language: example key -> intent right
-    total_by_file: Counter[str] = Counter()
-    intent_by_file: Counter[str] = Counter()
-    full_by_file: Counter[str] = Counter()
     for example, parse in zip(examples, parses, strict=True):
         predicted = predicted_intent(parse)
-        totals[example.language] += 1
         same = SAME_REPLY.get(example.intent, {example.intent})
         right = predicted.split("/")[0] == example.intent.split("/")[0] or predicted in same
-        intent_ok[example.language] += right
+        full = predicted == example.intent or predicted in same
+        for group in (example.language, example.source):
+            totals[group] += 1
+            intent_ok[group] += right
+            full_ok[group] += full
         outcomes[example.language][paired.key(example.text, example.language)] = right
-        total_by_file[example.source] += 1
-        intent_by_file[example.source] += right
-        if predicted == example.intent or predicted in same:
-            full_ok[example.language] += 1
-            full_by_file[example.source] += 1
-        else:
+        if not full:
             errors[example.language].append((example.text, example.intent, predicted))
     report = {
         language: {
@@ -97,11 +93,12 @@ def evaluate(model: Path = DEFAULT_MODEL, directory: Path = EVAL_DIR) -> dict[st
             "intent_accuracy": intent_ok[language] / totals[language],
             "intent_and_card_accuracy": full_ok[language] / totals[language],
         }
-        for language in sorted(totals)
+        for language in sorted({e.language for e in examples})
     }
     report["_errors"] = errors  # type: ignore[assignment]
     report["_per_file"] = {  # type: ignore[assignment]
-        name: (intent_by_file[name] / total, full_by_file[name] / total, total) for name, total in total_by_file.items()
+        name: (intent_ok[name] / totals[name], full_ok[name] / totals[name], totals[name])
+        for name in sorted({e.source for e in examples})
     }
     # Example by example, for `make publish` to tell a worse model from training noise (bot/eval/paired.py).
     report["_outcomes"] = dict(outcomes)  # type: ignore[assignment]

@@ -177,7 +177,9 @@ class OfferRouter(GraphComponent):
         intent = message.get(INTENT) or {}
         guessed = intent.get(INTENT_NAME_KEY)
         record = {**decision.as_dict(), "intent_classifier": guessed, "routed": None}
-        if decision.offer and guessed != OFFER_INTENT:
+        # DIET's guess is replaced, or made sure when it was the offer but unsure of it: a long paste it has seen
+        # nothing like would otherwise fall to the fallback after the backstop, "I didn't understand" (batch J4).
+        if decision.offer and (guessed != OFFER_INTENT or float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < 1.0):
             probability = message.get(DANGER_PROBABILITY)
             backed = isinstance(probability, int | float) and probability >= self.detector.rules.danger_backed
             if guessed == DANGER_INTENT and backed:
@@ -185,11 +187,6 @@ class OfferRouter(GraphComponent):
             else:
                 _set_intent(message, OFFER_INTENT, 1.0)
                 record["routed"] = OFFER_INTENT
-        elif decision.offer and float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0) < 1.0:
-            # DIET guessed the offer but unsure of it (a long paste it has seen nothing like): without this the
-            # fallback after the backstop turns the router's offer into "I didn't understand" (blind batch J4).
-            _set_intent(message, OFFER_INTENT, 1.0)
-            record["routed"] = OFFER_INTENT
         elif decision.rights_question and guessed == OFFER_INTENT:
             ranked = {r.get(INTENT_NAME_KEY) for r in message.get(INTENT_RANKING) or []}
             if FAQ_INTENT in ranked:
