@@ -142,6 +142,26 @@ def test_hyperbole_about_a_trivial_thing_is_not_asked_about_even_if_both_classif
 @pytest.mark.parametrize(
     "text",
     [
+        "the foreman says we cannot leave the camp until we finish the project and anyone who leaves gets reported",
+        "en la construccion el capataz dice que no podemos salir del campamento hasta terminar el proyecto, si alguien"
+        " se va lo denuncia",
+    ],
+)
+def test_a_report_the_danger_classifier_leans_to_is_asked_about_when_a_trivial_word_sits_in_it(
+    detector: DangerDetector, text: str
+) -> None:
+    """A building site's "project" reads like a school one (batch AH's only miss, in this file's words): with the
+    danger classifier leaning to danger on a report this long, ask with the numbers underneath; without it, hyperbole
+    stays unanswered about danger."""
+    assert tier(detector, text, (False, 0.85)) == CHECK_IN
+    assert tier(detector, text, (False, 0.6)) == NONE
+    # A laugh keeps it hyperbole whatever the danger classifier says.
+    assert tier(detector, text + " jajaja lol", (False, 0.85)) == NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "back in 2015 a smuggler kept me in a house for a month, i got out and i'm safe now",
         "my aunt was forced to work without pay as a girl, she escaped at 17 and is doing fine",
         "hace años me tuvieron encerrada en una casa, logre salir en 2016 y ya estoy bien",

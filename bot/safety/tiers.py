@@ -158,6 +158,13 @@ def decide(
         return Tier(SURVIVOR, RULES if reading.set_aside else backed_by, frames)
     if reading.set_aside:
         if TRIVIAL in frames and not {ROUTINE, HYPOTHETICAL} & set(frames) and not alone:
+            # A trivial word inside a report the danger classifier leans to, told at length and not as a laugh or a
+            # film: ask (batch AH's only miss, a building camp nobody may leave "hasta terminar el proyecto", read as
+            # a school project, at 0.89). On the labelled set and batches A to AH no ordinary message came this way.
+            leaning = probability is not None and probability >= thresholds.lean_long
+            told_at_length = words is None or words >= MIN_WORDS_FOR_DOUBT_ALONE
+            if leaning and told_at_length and not {JOKE, FICTION} & set(frames):
+                return Tier(CHECK_IN, DANGER_CLASSIFIER, frames)
             return Tier(NONE, None, frames)  # hyperbole: "my cat holds me hostage", "secuestrada por la tarea"
         if laugh_going_on:
             # A laugh around danger that is still going on, which both classifiers hear ("haha my life is a movie,
