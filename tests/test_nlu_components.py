@@ -254,6 +254,27 @@ def test_a_question_the_rules_dismissed_overrules_both_classifiers(backstop: Dan
     assert message.get("intent")["name"] == "ask_job_offer_safe"
 
 
+def test_a_situation_asked_as_a_question_that_the_danger_classifier_leans_to_gets_the_check_in(
+    backstop: DangerBackstop,
+) -> None:
+    """The rules read a question and leave it; told at length and heard as danger, it is asked about (batch AJ's only
+    miss, in this file's words). A short question, or one the danger classifier does not lean to, is left alone."""
+    text = "quick question, is it ok that the manager locks our hostel at night and holds all our passports?"
+    assert backstop.detector.assess(text).dismissed
+    leaning = classified(text, "ask_job_offer_safe", 0.95, runner_up_confidence=0.01, danger_probability=0.8)
+    leaning.set("offer_routing", {"offer": False, "probability": 0.1})
+    fallback(backstop.process([leaning]))
+    assert leaning.get("intent")["name"] == "danger_check_in"
+    assert leaning.get("danger_decision")["tier"] == "check_in"
+    doubting = classified(text, "ask_job_offer_safe", 0.95, runner_up_confidence=0.01, danger_probability=0.3)
+    doubting.set("offer_routing", {"offer": False, "probability": 0.1})
+    fallback(backstop.process([doubting]))
+    assert doubting.get("intent")["name"] == "ask_job_offer_safe"
+    short = classified("can the boss keep our passports?", "ask_job_offer_safe", 0.95, danger_probability=0.8)
+    backstop.process([short])
+    assert short.get("danger_decision")["tier"] != "check_in"
+
+
 @pytest.mark.parametrize("probability", [0.8, 0.2])
 def test_a_story_that_is_over_gets_the_survivors_reply_whatever_the_classifiers_say(
     backstop: DangerBackstop, probability: float

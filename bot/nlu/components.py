@@ -488,13 +488,14 @@ class DangerBackstop(_RuleComponent):
         return any(re.search(cue, folded) for cue in self.config["in_it_cues"])
 
     def process_one(self, message: Message) -> None:
-        from bot.safety.danger import PLEA
+        from bot.safety.danger import HYPOTHETICAL, PLEA
         from bot.safety.tiers import (
             CHECK_IN,
             DANGER_CLASSIFIER,
             DOUBTED,
             EMERGENCY,
             IN_IT,
+            MIN_WORDS_FOR_DOUBT_ALONE,
             NONE,
             RULES,
             SURVIVOR,
@@ -555,6 +556,20 @@ class DangerBackstop(_RuleComponent):
             # dicen que tengo que 'atender' en fiestas, tienen mi identificacion", M), at the same probabilities.
             sure = (probability or 0.0) >= thresholds.alone and reading.match is None
             tier = Tier(EMERGENCY if sure else CHECK_IN, DANGER_CLASSIFIER, (*tier.frames, IN_IT))
+        if (
+            tier.name == NONE
+            and reading.dismissed
+            and HYPOTHETICAL not in reading.frames
+            and (probability or 0.0) >= thresholds.agreement
+            and len(text.split()) >= MIN_WORDS_FOR_DOUBT_ALONE
+            and not self._is_described_offer(text, intent, (), message.get("offer_routing"))
+        ):
+            # A situation asked about as a question ("is it normal that the boss locks the dorm gate at night and
+            # keeps all our passports? just asking", batch AJ's only miss, at 0.85), told at length, that the danger
+            # classifier leans to and that is neither a hypothetical nor an offer's terms: ask, with the numbers
+            # underneath. The rules' question reading alone left it unanswered about danger. On the labelled set and
+            # batches A to AJ no ordinary message came this way.
+            tier = Tier(CHECK_IN, DANGER_CLASSIFIER, tier.frames)
         if (
             tier.name == NONE
             and intent.get(INTENT_NAME_KEY) == SURVIVOR_INTENT
