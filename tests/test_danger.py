@@ -271,6 +271,12 @@ MUST_CATCH = [
     ("my sponsor keeps my iqama and wont give it", {"document_taken"}),
     ("the manager holds our bank cards and pins and pays us cash", {"document_taken"}),
     ("la patrona se quedo con mi tarjeta del banco", {"document_taken"}),
+    # batch AI: a passport bought or asked back from the one who employs or recruits, even asked as a question;
+    # guards with guns around the place the writer cannot leave
+    ("what do agents usually charge to buy our passports back?", {"document_taken"}),
+    ("how can i get my passport back from my sponsor?", {"document_taken"}),
+    ("que hago para que la agencia me devuelva los papeles?", {"document_taken"}),
+    ("cant go out of the compound, there are armed guards at the gate", {"held_or_locked_in"}),
 ]
 
 
@@ -423,6 +429,11 @@ NOT_DANGER = [
     "the tour guide left us at the market for an hour, is it safe to walk back alone?",
     "my mate keeps joking he'll lock me in the shed if I lose the bet again",
     "I owe my uncle $2000 that he lent me for the move, how do people usually pay back family loans",
+    # batches AI and AJ: a visa centre, a passport back from an embassy, a simile, a bank's guards
+    "the visa center has my passport for the schengen stamp, how long does it take?",
+    "how do i get my passport back from the embassy after the interview?",
+    "the dog looks at me like i locked him up for years when i leave for work",
+    "the bank downtown has armed guards at the door now",
 ]
 
 
