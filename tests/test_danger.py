@@ -434,6 +434,11 @@ NOT_DANGER = [
     "how do i get my passport back from the embassy after the interview?",
     "the dog looks at me like i locked him up for years when i leave for work",
     "the bank downtown has armed guards at the door now",
+    # batch AK: a match's half, an animal shut in, a game
+    "they had us locked in our half all second half",
+    "nos encerraron en el area todo el primer tiempo",
+    "el vecino tiene al perro encerrado en la azotea, a quien le aviso?",
+    "in the sims my guy is trapped in a room with no door lol",
 ]
 
 

@@ -494,9 +494,13 @@ def test_a_writer_already_in_the_job_is_heard_over_what_looks_like_an_offer(
         # batch AF
         ("es legal que nos hagan trabajar 14 horas?", True),
         ("they make us work on sundays without pay", True),
+        # batch AK
+        ("we're not allowed off the ship until the season ends", True),
+        ("no nos dejan salir de la finca hasta la cosecha", True),
         # an offer not yet taken
         ("the agency says they pay 500 and the contract is for two years", False),
         ("busco trabajo de empleada domestica en Monterrey", False),
+        ("will we be allowed off the ship when it docks?", False),
     ],
 )
 def test_what_says_the_writer_is_already_there(backstop: DangerBackstop, text: str, there: bool) -> None:
