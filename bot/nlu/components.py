@@ -439,8 +439,9 @@ class DangerBackstop(_RuleComponent):
                 r"\bdesde que (llegue|llegamos)\b",
                 r"\b(estoy|estamos) trabajando\b",
                 # Batch AK: "Mine says 2 years and I'm not allowed off the farm until then. He keeps my visa papers."
-                r"\b(i'?m|i am|we'?re|we are) (not|never) (allowed|let) (off|out of|to leave|to go out of) (the|this|his|"
-                r"her|their) (farm|site|boat|ship|vessel|compound|camp|property|premises|house|factory|ranch|dorm)\b",
+                r"\b(i'?m|i am|we'?re|we are) (not|never) (allowed|let) (off|out of|to leave|to go out of) "
+                r"(the|this|his|her|their) (farm|site|boat|ship|vessel|compound|camp|property|premises|house|factory|"
+                r"ranch|dorm)\b",
                 r"\bno (me|nos) (dejan|deja) salir (de la|del|de esta|de este) (finca|rancho|obra|barco|campamento|"
                 r"fabrica|casa|granja|taller|bodega|predio|galera)\b",
             ],
