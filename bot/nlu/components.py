@@ -518,7 +518,8 @@ class DangerBackstop(_RuleComponent):
         if not isinstance(probability, int | float):
             probability = None  # no danger classifier in this pipeline
         thresholds = Thresholds(**{field.name: float(self.config[field.name]) for field in fields(Thresholds)})
-        tier = decide(reading, said_danger, probability, thresholds, words=len(text.split()))
+        words = len(text.split())
+        tier = decide(reading, said_danger, probability, thresholds, words=words)
         if tier.by == RULES and reading.match is not None and not said_danger:
             # An offer's terms, for the job-offer check to explain: the rules found only what offers describe, or
             # the classifiers doubted them (DOUBTED) on what DIET and the offer router take for an offer
@@ -567,7 +568,7 @@ class DangerBackstop(_RuleComponent):
             and reading.dismissed
             and HYPOTHETICAL not in reading.frames
             and (probability or 0.0) >= thresholds.agreement
-            and len(text.split()) >= MIN_WORDS_FOR_DOUBT_ALONE
+            and words >= MIN_WORDS_FOR_DOUBT_ALONE
             and not self._is_described_offer(text, intent, (), message.get("offer_routing"))
         ):
             # A situation asked about as a question ("is it normal that the boss locks the dorm gate at night and

@@ -129,6 +129,9 @@ def decide(
         alone = probability >= thresholds.alone
         either = intent_says_danger or probability >= thresholds.agreement
     backed_by = _layer(both, alone, intent_says_danger)
+    # The danger classifier nearly sure (`lean_long`) about a message long enough to tell a situation.
+    told_at_length = words is None or words >= MIN_WORDS_FOR_DOUBT_ALONE
+    leaning_long = probability is not None and probability >= thresholds.lean_long
     # Sure beyond the frames the rules read: on the used batches Q to Y (which the danger classifier has not learnt),
     # 13 cries for help at 0.95 or more got the check-in because of a routine object, a trivial word or a question
     # read around the report ("does the shelter take men? ... owner keeps the keys to the dorm"), and no ordinary
@@ -161,9 +164,7 @@ def decide(
             # A trivial word inside a report the danger classifier leans to, told at length and not as a laugh or a
             # film: ask (batch AH's only miss, a building camp nobody may leave "hasta terminar el proyecto", read as
             # a school project, at 0.89). On the labelled set and batches A to AH no ordinary message came this way.
-            leaning = probability is not None and probability >= thresholds.lean_long
-            told_at_length = words is None or words >= MIN_WORDS_FOR_DOUBT_ALONE
-            if leaning and told_at_length and not {JOKE, FICTION} & set(frames):
+            if leaning_long and told_at_length and not {JOKE, FICTION} & set(frames):
                 return Tier(CHECK_IN, DANGER_CLASSIFIER, frames)
             return Tier(NONE, None, frames)  # hyperbole: "my cat holds me hostage", "secuestrada por la tarea"
         if laugh_going_on:
@@ -219,8 +220,7 @@ def decide(
         # spelling). On the labelled set and batches A to U this asks one ordinary message of 2,815, a
         # report about other people that turned out fine: ask, with the numbers underneath.
         return Tier(CHECK_IN, INTENT_CLASSIFIER, frames)
-    told_at_length = words is None or words >= MIN_WORDS_FOR_DOUBT_ALONE
-    if probability is not None and probability >= thresholds.lean_long and not softening and told_at_length:
+    if leaning_long and not softening and told_at_length:
         # A report told at length that the danger classifier is nearly sure of, with nothing around the words that
         # makes them harmless: on the used batches Q to Y, 8 cries for help at 0.85 to 0.9 got the check-in this way
         # (a neighbour's girl who shouted for help, a courier whose son is held "de visita") and no ordinary message
