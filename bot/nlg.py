@@ -14,6 +14,9 @@ job-offer questions (data/job_offer).
   language, an unknown placeholder), the error is logged (file and entry, never a user's message) and the last
   good texts keep being served. A response the data does not know (a new response not yet in the data, or data
   broken since the start) comes from the trained model's domain, as before.
+* **A code-switched cry for help is answered in both languages.** When the language detector finds a message
+  written in two languages (`written_in` in the parse, bot/language.py), the emergency reply and the check-in
+  add the other language's text under the conversation's: the writer may read only one of them.
 * What still needs training: new intents, examples, stories and rules, and a new card's *intent*: the text of a
   card already trained is live, a brand-new card is answered once the model knows its `faq/<id>` intent.
 
@@ -33,10 +36,15 @@ from typing import Any
 from rasa.core.nlg.generator import ResponseVariationFilter
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 
+from bot.conversations import CHECK_IN_ACTIONS, DANGER_ACTIONS
+from bot.language import WRITTEN_IN
+
 # Not under "bot": production logging (bot/logging_setup.py) reduces every "bot" record to its level, and a
 # maintainer must read which file and entry are broken. These lines only ever carry data-file names, entries and
 # counts, never anything a user wrote (the reload thread never sees a conversation).
 logger = logging.getLogger("data_files")
+# The replies a person in danger may get: for a message written in two languages, given in both.
+BOTH_LANGUAGES_WHEN_MIXED = frozenset(DANGER_ACTIONS | CHECK_IN_ACTIONS)
 
 DEFAULT_CHECK_EVERY_S = 5.0
 # What the generated responses are made of (training data is not: it needs a new model).
@@ -100,6 +108,23 @@ class LiveResponses(TemplatedNaturalLanguageGenerator):
             return False
         self.reload()
         return True
+
+    async def generate(
+        self, utter_action: str, tracker: Any, output_channel: str, **kwargs: Any
+    ) -> dict[str, Any] | None:
+        response = await super().generate(utter_action, tracker, output_channel, **kwargs)
+        if utter_action not in BOTH_LANGUAGES_WHEN_MIXED or not response or not response.get("text"):
+            return response
+        parse = tracker.latest_message.parse_data if tracker.latest_message else {}
+        slots = tracker.current_slot_values()
+        texts = [response["text"]]
+        for code in parse.get(WRITTEN_IN) or []:
+            if code == slots.get("language"):
+                continue
+            other = self.generate_from_slots(utter_action, {**slots, "language": code}, output_channel, **kwargs)
+            if other and other.get("text") and other["text"] not in texts:
+                texts.append(other["text"])
+        return {**response, "text": "\n\n".join(texts)} if len(texts) > 1 else response
 
     def _random_response_for(
         self, utter_action: str, output_channel: str, filled_slots: dict[str, Any]

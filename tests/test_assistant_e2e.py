@@ -78,6 +78,22 @@ def test_emergency_reply_arrives_when_the_action_server_is_down(assistant: Assis
         assistant.wait_for_actions()
 
 
+def test_a_cry_for_help_in_two_languages_gets_the_emergency_reply_in_both_with_actions_down(
+    assistant: Assistant,
+) -> None:
+    """Code-switched: whichever language the conversation is in, the writer may read only the other one."""
+    assistant.stop_actions()
+    try:
+        message = "sorry my english, mi hermano trabaja en un barco and the captain took his passport, no lo dejan ir"
+        text = assistant.say(new_sender(), message)[0]["text"]
+        directory = Directory.load()
+        assert directory.emergency_numbers("en") in text and directory.emergency_numbers("es") in text
+        assert "danger" in text and "peligro" in text
+    finally:
+        assistant.start_actions()
+        assistant.wait_for_actions()
+
+
 # --- the check-in (issue 19): static responses and rules, so all of it must work with the action server down ---
 
 # Messages that get the check-in from the rules alone, whatever the classifiers say: a plea for an answer.

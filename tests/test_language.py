@@ -166,3 +166,32 @@ def test_a_single_language_is_detected_without_a_second_to_compare() -> None:
     detector = LanguageDetector(only)
     assert detector.detect("hello, can you help me with a job offer") == "en"
     assert detector.detect("xyzzy plugh") in ("en", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Written half in each language: whichever `detect` picks (it finds none in the second), both are named.
+        "perdon my english, mi hermana trabaja en una casa en Dallas and the lady took her papers, no le pagan nada",
+        "my cousin is at a ranch in Georgia, el patron le quito los documentos y dice que no se puede ir, what do I do",
+    ],
+)
+def test_a_message_written_in_two_languages_names_both(detector: LanguageDetector, text: str) -> None:
+    assert set(detector.written_in(text)) == {"en", "es"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my employer took my passport and I cannot leave the farm",
+        "mi jefe me quitó el pasaporte y no me deja salir de la finca",
+        # A Spanish word or two, or a loanword, does not make a message bilingual.
+        "i work at a house and the señora keeps my passport",
+        "busco un job en canada",
+        # Jamaican English uses "mi" and "di", Spanish marker words: few distinct ones, so still one language.
+        "mi deh inna one house an di man tek mi passport, mi cyaan leave di yard",
+        "",
+    ],
+)
+def test_a_message_in_one_language_names_no_second(detector: LanguageDetector, text: str) -> None:
+    assert detector.written_in(text) == ()

@@ -6,12 +6,15 @@ through the running server.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
 
 from rasa.core.nlg.generator import NaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.nlg import LiveResponses
@@ -100,3 +103,45 @@ def test_the_server_notices_a_change_by_itself_with_nobody_talking(data: Path) -
     while NEW not in english() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert NEW in english()
+
+
+def _tracker_after(parse: dict, language: str) -> DialogueStateTracker:
+    """A conversation whose latest message parsed as `parse`, with the language slot at `language`."""
+    domain = Domain.from_dict({"slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]}}})
+    tracker = DialogueStateTracker.from_events(
+        "someone", [UserUttered("...", {"name": "report_danger"}, parse_data=parse)], domain.slots
+    )
+    tracker.update(SlotSet("language", language))
+    return tracker
+
+
+def generate(nlg: LiveResponses, response: str, tracker: DialogueStateTracker) -> dict:
+    return asyncio.run(nlg.generate(response, tracker, "rest"))
+
+
+def test_a_cry_for_help_written_in_two_languages_gets_the_emergency_reply_in_both(data: Path) -> None:
+    nlg = generator(data)
+    spanish = say(nlg, "utter_emergency_contacts", language="es")
+    english = say(nlg, "utter_emergency_contacts", language="en")
+    reply = generate(nlg, "utter_emergency_contacts", _tracker_after({"written_in": ["en", "es"]}, "es"))["text"]
+    assert reply.startswith(spanish)  # the conversation's language first
+    assert reply.endswith(english)
+    reply = generate(nlg, "utter_emergency_contacts", _tracker_after({"written_in": ["es", "en"]}, "en"))["text"]
+    assert reply.startswith(english) and reply.endswith(spanish)
+
+
+def test_the_check_in_in_two_languages_keeps_its_buttons(data: Path) -> None:
+    nlg = generator(data)
+    alone = generate(nlg, "utter_danger_check_in", _tracker_after({}, "en"))
+    both = generate(nlg, "utter_danger_check_in", _tracker_after({"written_in": ["es", "en"]}, "en"))
+    assert both["text"] == alone["text"] + "\n\n" + say(nlg, "utter_danger_check_in", language="es")
+    assert both["buttons"] == alone["buttons"]
+
+
+def test_one_language_and_other_replies_are_not_doubled(data: Path) -> None:
+    nlg = generator(data)
+    spanish = say(nlg, "utter_emergency_contacts", language="es")
+    assert generate(nlg, "utter_emergency_contacts", _tracker_after({}, "es"))["text"] == spanish
+    # Only the replies a person in danger gets are doubled.
+    goodbye = generate(nlg, "utter_goodbye", _tracker_after({"written_in": ["en", "es"]}, "es"))["text"]
+    assert goodbye.startswith("Cuídate") and "Take care" not in goodbye

@@ -33,6 +33,7 @@ from bot.eval import danger
 from bot.eval.headers import first_score_lines
 from bot.eval.nlu import DEFAULT_MODEL
 from bot.eval.pipeline import parse_all
+from bot.language import WRITTEN_IN
 from bot.paths import REPO_ROOT
 from bot.safety.tiers import DOUBTED
 
@@ -58,6 +59,8 @@ class Verdict:
     # The language the reply is written in (the message's `language` entity; None: the message did not settle
     # it, so the conversation's language stays).
     reply_language: str | None = None
+    # A message written in several languages gets the safety replies in each of them (bot/nlg.py).
+    written_in: tuple[str, ...] = ()
 
     @property
     def checked_in(self) -> bool:
@@ -104,7 +107,10 @@ class SetReport:
 
     def in_other_language(self) -> list[Verdict]:
         """Messages that got the emergency reply or the check-in in a language other than their own."""
-        return [v for v in self.verdicts if v.layers["full"] and v.reply_language not in (None, v.lang)]
+        return [
+            v for v in self.verdicts
+            if v.layers["full"] and v.reply_language not in (None, v.lang) and v.lang not in v.written_in
+        ]  # fmt: skip
 
 
 NOT_YET_SCORED = "NOT YET SCORED"
@@ -140,7 +146,10 @@ def verdict(item: dict[str, str], is_danger: bool, parse: dict) -> Verdict:
     }
     languages = [e.get("value") for e in parse.get("entities") or [] if e.get("entity") == "language"]
     language = languages[-1] if languages else None
-    return Verdict(item["text"], item["lang"], is_danger, final == DANGER_INTENT, decision.get("by"), layers, language)
+    written_in = tuple(parse.get(WRITTEN_IN) or ())
+    return Verdict(
+        item["text"], item["lang"], is_danger, final == DANGER_INTENT, decision.get("by"), layers, language, written_in
+    )
 
 
 def default_sets() -> list[Path]:

@@ -31,7 +31,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.language import fold
+from bot.language import WRITTEN_IN, fold
 from bot.rasa_hooks import install_lean_model_loading, install_slim_model_saving
 
 logger = logging.getLogger(__name__)
@@ -168,6 +168,9 @@ class LanguageExtractor(_RuleComponent):
             metadata = message.get("metadata") or {}
             hint = metadata.get("language_hint") if isinstance(metadata, dict) else None
             code = hint if hint in self.detector.config.codes else None
+        languages = self.detector.written_in(text)
+        if languages:  # a code-switched message: the safety replies are given in each of them (bot/nlg.py)
+            message.set(WRITTEN_IN, list(languages), add_to_output=True)
         if code:
             _set_entity(message, "language", code, 0, len(text), type(self).__name__)
         else:
