@@ -507,6 +507,9 @@ def test_danger_words_framed_as_not_now_are_set_aside_not_dismissed(
         "de seguro exagero jaja pero el dueno no nos deja salir ni los domingos y nos revisa los celulares",
         'jajaja mi "novio" me presto con sus amigos para pagar la comida',
         'my "boss" makes me sleep in the van lol',
+        # ...in single quotes too (batch AM)
+        "haha my 'employer' in Cambodia won't let us leave the compound lol",
+        "jaja mi 'trabajo' en Dubai: me quitaron el pasaporte y no me dejan salir",
     ],
 )
 def test_a_present_danger_beats_a_laugh_or_a_past_story(detector: DangerDetector, text: str) -> None:

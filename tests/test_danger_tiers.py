@@ -464,3 +464,25 @@ def test_a_message_in_code_with_a_way_back_that_must_stay_closed_is_asked_about(
     hurry, is asked about even when the classifiers hear nothing, and an ending next to it is no ending."""
     assert tier(detector, text, SILENT) == CHECK_IN
     assert tier(detector, text, (True, 0.3)) == CHECK_IN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # watched, so no call (batch AM): asked about even when the classifiers hear nothing
+        "all good here 🙂 can you send me the number of the consulate? don't call me, just text, they check the phone",
+        "todo bien por aca, me pasas el numero del consulado? no me llames, mejor mensaje, que revisan el celular",
+        # how to get back the documents someone else has
+        "how do i get my passport back",
+        "como recupero mis papeles?",
+    ],
+)
+def test_a_watched_writer_or_one_without_their_documents_is_asked_about(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, SILENT) == CHECK_IN
+
+
+@pytest.mark.parametrize("text", ["¿Quién lee los mensajes que escribo aquí?", "I got my passport back, thanks"])
+def test_asking_who_reads_the_chat_or_a_passport_returned_is_not_asked_about(
+    detector: DangerDetector, text: str
+) -> None:
+    assert tier(detector, text, SILENT) == NONE

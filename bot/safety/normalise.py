@@ -27,6 +27,9 @@ _TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.,;:!?¡¿()\"]")
 # Three or more of the same letter are emphasis ("ayudaaaa", "heeelp"), never spelling.
 _REPEAT_RE = re.compile(r"([^\W\d_])\1{2,}")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"})
+# A word in single quotes is a word in scare quotes, as in double quotes: "my 'job' in myanmar" (batch AM). The
+# tokeniser keeps double quotes (a pattern can read 'my "boss"') and drops single ones, so these become double.
+_SINGLE_QUOTED = re.compile(r"(?<![^\W_])'([^\W\d_]+)'(?![^\W_])")
 # Emoji that people use as words. Others are dropped by the tokeniser.
 _EMOJI_WORDS = {"\U0001f198": " SOS ", "\U0001f6a8": " SOS "}
 
@@ -58,7 +61,7 @@ def base_normalise(text: str) -> str:
     """Language-independent clean-up: accents, apostrophes, emphasis, control characters."""
     for emoji, word in _EMOJI_WORDS.items():
         text = text.replace(emoji, word)
-    text = strip_accents(text).translate(_APOSTROPHES)
+    text = _SINGLE_QUOTED.sub(r'"\1"', strip_accents(text).translate(_APOSTROPHES))
     text = "".join(ch if ch.isprintable() else "\n" if ch in "\r\n" else " " for ch in text)
     text = text.replace("\n", " . ")
     return _REPEAT_RE.sub(r"\1", text)
