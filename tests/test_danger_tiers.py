@@ -486,3 +486,28 @@ def test_asking_who_reads_the_chat_or_a_passport_returned_is_not_asked_about(
     detector: DangerDetector, text: str
 ) -> None:
     assert tier(detector, text, SILENT) == NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a code agreed for later, in a message that says all is well (batch AN)
+        "all fine here, work is ok. if i send you a 🌵 it means call the police, we are in the tall building",
+        "todo bien aca 🙂 si te mando una foto de un gato significa que llames a la embajada",
+    ],
+)
+def test_a_code_agreed_for_later_is_asked_about(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, SILENT) == CHECK_IN
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my cousin texted me the code word we agreed on before she flew to Dubai and now her phone is off",
+        "mi prima me mando la palabra clave que acordamos antes de irse y ya no contesta",
+        # someone hit with an object, by name, the day before: "I'm ok" after it is no ending
+        "work is hard. last night the foreman beat Ramesh with a belt in front of us, what can we do",
+    ],
+)
+def test_an_agreed_code_sent_or_a_beating_with_an_object_gets_the_alarm(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, UNSURE) == EMERGENCY  # unless both classifiers doubt the rules
