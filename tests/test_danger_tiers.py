@@ -511,3 +511,34 @@ def test_a_code_agreed_for_later_is_asked_about(detector: DangerDetector, text: 
 )
 def test_an_agreed_code_sent_or_a_beating_with_an_object_gets_the_alarm(detector: DangerDetector, text: str) -> None:
     assert tier(detector, text, UNSURE) == EMERGENCY  # unless both classifiers doubt the rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # ordinary messages that only sound alarming (batch AO's kind of false alarm, in this file's words)
+        "this lecture has gone on for two hours, someone come rescue me 😩",
+        "My son says I'm holding his passport hostage because I won't let him go on the trip. Am I wrong?",
+        "our puppy ran off and we found him locked in the neighbour's shed, what a scare",
+        "el gatito se metió al ropero y se quedó encerrado toda la tarde, ya lo sacamos",
+        "esta serie me tiene atrapado, no puedo parar de verla",
+        "mi hija dice que la tengo presa porque no la dejo salir con su novio",
+        "Six years ago I was stuck at a factory in Jordan and they kept my passport. I'm back home in Sri Lanka, "
+        "how can I help others?",
+    ],
+)
+def test_a_pet_a_book_a_parent_or_a_story_that_is_over_gets_no_alarm(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, UNSURE) != EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # ...while the same words about a person still get it
+        "esa perra de la patrona me tiene encerrada en el cuarto",
+        "my employer keeps my passport and won't let me go home",
+        "I'm back home but the recruiter still threatens my family every week",
+    ],
+)
+def test_the_same_words_about_a_person_still_get_the_alarm(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, UNSURE) == EMERGENCY
