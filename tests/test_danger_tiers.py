@@ -542,3 +542,16 @@ def test_a_pet_a_book_a_parent_or_a_story_that_is_over_gets_no_alarm(detector: D
 )
 def test_the_same_words_about_a_person_still_get_the_alarm(detector: DangerDetector, text: str) -> None:
     assert tier(detector, text, UNSURE) == EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a compound told in a general question, then in plain words (batch AP)
+        "can a company keep workers in the camp? the gates stay padlocked and guards search everyone",
+        "he's still got my passport and I owe him for the flight",
+        "the supervisor broke my cousin's hand because he asked for a day off",
+    ],
+)
+def test_locked_gates_a_passport_still_held_and_a_broken_hand_are_heard(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, UNSURE) == EMERGENCY
