@@ -555,3 +555,9 @@ def test_the_same_words_about_a_person_still_get_the_alarm(detector: DangerDetec
 )
 def test_locked_gates_a_passport_still_held_and_a_broken_hand_are_heard(detector: DangerDetector, text: str) -> None:
     assert tier(detector, text, UNSURE) == EMERGENCY
+
+
+def test_an_offers_gate_hours_are_no_report(detector: DangerDetector) -> None:
+    """Batch J4's factory ad ("gates are locked from 9pm to 6am for your safety") is for the job-offer check."""
+    ad = "Hiring now! Free dorm inside the plant, gates are locked from 10pm to 5am for your security. Apply today"
+    assert detector.assess(ad).match is None
