@@ -43,6 +43,11 @@ _MAX_CHARS = 2000
 WRITTEN_IN = "written_in"
 
 
+def _without_links_and_codes(text: str) -> str:
+    """The message as words: links, handles and codes with a digit blanked out, huge input cut."""
+    return _CODE.sub(" ", _LINK_OR_HANDLE.sub(" ", text[:_MAX_CHARS]))
+
+
 def fold(text: str) -> str:
     """Lowercase and strip accents, because users often type without them ("espanol", "como")."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -169,7 +174,7 @@ class LanguageDetector:
         """The language code the message is written in, or None when the message does not tell."""
         if not isinstance(text, str) or not text.strip():
             return None
-        text = _CODE.sub(" ", _LINK_OR_HANDLE.sub(" ", text[:_MAX_CHARS]))
+        text = _without_links_and_codes(text)
         words = _word_forms(text)
         words = [w if w in self._known else _ELONGATED.sub(r"\1", w) for w in words]
         # A lone letter that no language uses as a word is part of a code or a name ("H-2B question", "T visa").
@@ -239,7 +244,7 @@ class LanguageDetector:
         """
         if not isinstance(text, str) or self._lingua is None:
             return ()
-        text = _CODE.sub(" ", _LINK_OR_HANDLE.sub(" ", text[:_MAX_CHARS]))
+        text = _without_links_and_codes(text)
         words = set(_word_forms(text)) - self.config.neutral
         candidates = [s.code for s in self.config.languages if len(words & s.markers) >= self.mixed_min_markers]
         if len(candidates) < 2:
