@@ -561,3 +561,52 @@ def test_an_offers_gate_hours_are_no_report(detector: DangerDetector) -> None:
     """Batch J4's factory ad ("gates are locked from 9pm to 6am for your safety") is for the job-offer check."""
     ad = "Hiring now! Free dorm inside the plant, gates are locked from 10pm to 5am for your security. Apply today"
     assert detector.assess(ad).match is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a phone or papers the worker may not keep, after a question about fees (batch AQ)
+        "is it ok for the agency to charge 6 months of pay? also my employer does not let me keep my phone",
+        "they do not allow us to keep our passports, the manager has them",
+        "la señora no me deja tener celular y ya van tres meses",
+        "no nos dejan quedarnos con el pasaporte, lo tiene el encargado",
+    ],
+)
+def test_a_phone_or_papers_the_worker_may_not_keep_gets_the_alarm(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, UNSURE) == EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # everyday messages with the same words (batch AQ's kind of false alarm, in this file's words)
+        "my dad hid my passport so I can't go on the spring break trip, I'm 16 so whatever",
+        "mi papá me escondió el pasaporte para que no vaya a la excursión, qué exagerado",
+        "my mum won't let me have a phone until I'm 14",
+        "mi mamá no me deja tener celular hasta la secundaria",
+        "my brother said he would kill me if I finished his cereal again",
+        "forgot my passport at the hotel in Lisbon and the front desk is holding it for me lol",
+        "mis viejos no me dejan ir al viaje de egresados, me quiero morir",
+        "mi tía dice que me va a casar con el vecino jajaja auxilio",
+        "jugando among us me encerraron en la cafetería y me mataron",
+        "my son is in basic training and they don't let him keep his phone for the first weeks",
+    ],
+)
+def test_a_parents_rule_a_siblings_joke_or_a_night_out_gets_no_alarm(detector: DangerDetector, text: str) -> None:
+    assert tier(detector, text, UNSURE) != EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # ...while the same words about a worker, or with a report after the laugh, still get it
+        "the madam said she would kill me if I eat the family's food",
+        "my parents took my passport on our trip to Lahore and they are forcing me to marry",
+        "jajaja auxilio me tienen encerrada y no me dejan salir",
+    ],
+)
+def test_a_threat_over_food_a_forced_marriage_or_a_report_after_a_laugh_still_gets_the_alarm(
+    detector: DangerDetector, text: str
+) -> None:
+    assert tier(detector, text, UNSURE) == EMERGENCY
