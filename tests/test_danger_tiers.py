@@ -591,6 +591,9 @@ def test_a_phone_or_papers_the_worker_may_not_keep_gets_the_alarm(detector: Dang
         "mi tía dice que me va a casar con el vecino jajaja auxilio",
         "jugando among us me encerraron en la cafetería y me mataron",
         "my son is in basic training and they don't let him keep his phone for the first weeks",
+        # phones put away while working are a workplace rule
+        "they don't let us keep our phones on the factory floor, is that legal?",
+        "no nos dejan tener el celular durante el turno, es legal?",
     ],
 )
 def test_a_parents_rule_a_siblings_joke_or_a_night_out_gets_no_alarm(detector: DangerDetector, text: str) -> None:
@@ -604,6 +607,7 @@ def test_a_parents_rule_a_siblings_joke_or_a_night_out_gets_no_alarm(detector: D
         "the madam said she would kill me if I eat the family's food",
         "my parents took my passport on our trip to Lahore and they are forcing me to marry",
         "jajaja auxilio me tienen encerrada y no me dejan salir",
+        "they don't let us keep our phones in the dorm and we can't call home",
     ],
 )
 def test_a_threat_over_food_a_forced_marriage_or_a_report_after_a_laugh_still_gets_the_alarm(
